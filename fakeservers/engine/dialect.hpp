@@ -1,0 +1,34 @@
+#pragma once
+// A protocol's server side: its framing (the blocks a script can `read`), its model
+// server, and the checks of its parts of [server]. One implementation per protocol,
+// registered in fakeservers/registry.cpp.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fakeservers/engine/session.hpp"
+
+namespace ph::fakeservers {
+
+class dialect {
+ public:
+  virtual ~dialect() = default;
+  // Validates the protocol-specific parts of [server] (model state, overrides' replies).
+  virtual void validate(const harness::scenario& scen) const = 0;
+  // Serves one connection as a well-behaved server over the scenario's declared state.
+  virtual awaitable<void> serve_model(session& s) const = 0;
+  // Block kinds a script step may `read` (e.g. SMTP's "data").
+  virtual std::vector<std::string> block_kinds() const = 0;
+  // Reads one block of that kind, raw, including its terminator; nullopt at EOF.
+  virtual awaitable<std::optional<std::string>> read_block(session& s,
+                                                           std::string_view kind) const = 0;
+  // The reply a script sends when the client's line does not match (then it stops).
+  virtual std::string mismatch_reply() const = 0;
+};
+
+// The dialect for a protocol name, or nullptr.
+const dialect* find_dialect(std::string_view protocol);
+
+}  // namespace ph::fakeservers

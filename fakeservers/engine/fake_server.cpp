@@ -1,0 +1,198 @@
+#include "fakeservers/fake_server.hpp"
+
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "fakeservers/engine/dialect.hpp"
+#include "fakeservers/engine/script.hpp"
+#include "fakeservers/engine/session.hpp"
+
+namespace ph::fakeservers {
+
+using asio::ip::tcp;
+
+namespace {
+
+struct server_config {
+  std::vector<script_step> steps;           // script mode
+  write_faults faults;                      // [server.faults], every connection
+  std::optional<std::string> implicit_tls;  // certificate name when tls = "implicit"
+};
+
+server_config configure(const harness::scenario& scen, const dialect*& d) {
+  d = find_dialect(scen.protocol);
+  if (!d)
+    scen.fail("/protocol", fmt::format("no fake server speaks '{}' (known: {})", scen.protocol,
+                                       fmt::join(protocols(), ", ")));
+  static const std::set<std::string> known = {"mode",   "step", "override",   "model",
+                                              "faults", "tls",  "certificate"};
+  for (const auto& [key, _] : scen.server.items())
+    if (!known.contains(key))
+      scen.fail("/server/" + key,
+                fmt::format("unknown [server] key '{}' (mode, step, override, model, faults, "
+                            "tls, certificate)",
+                            key));
+  server_config cfg;
+  const std::string mode = scen.server["mode"];
+  if (mode == "script") {
+    cfg.steps = parse_script(scen, *d);
+    if (scen.server.contains("model"))
+      scen.fail("/server/model", "[server.model] needs mode = \"model\"");
+    if (scen.server.contains("override"))
+      scen.fail("/server/override", "overrides need mode = \"model\"");
+  } else {
+    if (scen.server.contains("step"))
+      scen.fail("/server/step", "[[server.step]] needs mode = \"script\"");
+    parse_overrides(scen);
+  }
+  cfg.faults = write_faults::parse(scen, scen.server.value("faults", json()), "/server/faults");
+  std::string cert = scen.server.value("certificate", "server");
+  if (cert != "server" && cert != "wrong-name")
+    scen.fail("/server/certificate", "certificate must be \"server\" or \"wrong-name\"");
+  if (scen.server.contains("tls")) {
+    if (scen.server["tls"] == "implicit")
+      cfg.implicit_tls = cert;
+    else if (scen.server["tls"] != "none")
+      scen.fail("/server/tls", "tls must be \"implicit\" or \"none\"");
+  }
+  d->validate(scen);
+  return cfg;
+}
+
+}  // namespace
+
+void validate_server(const harness::scenario& scen) {
+  const dialect* d = nullptr;
+  configure(scen, d);
+}
+
+struct fake_server::impl {
+  harness::scenario scen;
+  server_options opts;
+  const dialect* d = nullptr;
+  server_config cfg;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  int accepted = 0;
+  int finished = 0;
+  std::list<connection_record> records;  // stable addresses while sessions write to them
+  std::set<session*> live;
+  std::function<void(const connection_record&)> callback;
+  bool stopped = false;
+
+  asio::awaitable<void> accept_loop() {
+    while (true) {
+      auto [ec, sock] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;  // acceptor closed by stop()
+      connection_record* rec = nullptr;
+      {
+        std::lock_guard lock(mutex);
+        records.emplace_back();
+        rec = &records.back();
+        rec->transcript.connection = ++accepted;
+      }
+      asio::co_spawn(io, serve(std::move(sock), *rec), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> serve(tcp::socket sock, connection_record& rec) {
+    {
+      session s(std::move(sock), tls_context("server"), scen, rec, opts.session_timeout);
+      live.insert(&s);
+      s.faults() = cfg.faults;
+      try {
+        if (cfg.implicit_tls) co_await s.start_tls(*cfg.implicit_tls);
+        if (scen.server["mode"] == "script")
+          co_await run_script(s, *d, cfg.steps);
+        else
+          co_await d->serve_model(s);
+        if (s.open()) co_await s.wait_for_client_close();
+      } catch (const session_ended&) {
+      } catch (const std::exception& e) {
+        rec.errors.push_back(fmt::format("fake server failed: {}", e.what()));
+      }
+      live.erase(&s);
+    }
+    std::lock_guard lock(mutex);
+    ++finished;
+    if (callback) callback(rec);
+    changed.notify_all();
+  }
+};
+
+fake_server::fake_server(const harness::scenario& scen, server_options opts)
+    : impl_(std::make_unique<impl>()) {
+  impl_->scen = scen;
+  impl_->opts = std::move(opts);
+  impl_->cfg = configure(impl_->scen, impl_->d);
+}
+
+fake_server::~fake_server() {
+  stop();
+}
+
+std::uint16_t fake_server::start() {
+  auto& m = *impl_;
+  tcp::endpoint ep(asio::ip::make_address(m.opts.bind), m.opts.port);
+  m.acceptor.open(ep.protocol());
+  m.acceptor.set_option(tcp::acceptor::reuse_address(true));
+  m.acceptor.bind(ep);
+  m.acceptor.listen();
+  asio::co_spawn(m.io, m.accept_loop(), asio::detached);
+  m.thread = std::thread([&m] { m.io.run(); });
+  return port();
+}
+
+std::uint16_t fake_server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void fake_server::on_connection_done(std::function<void(const connection_record&)> callback) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->callback = std::move(callback);
+}
+
+bool fake_server::wait_idle(int min_connections, std::chrono::milliseconds deadline) {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->changed.wait_for(lock, deadline, [&] {
+    return impl_->accepted >= min_connections && impl_->finished == impl_->accepted;
+  });
+}
+
+void fake_server::stop() {
+  auto& m = *impl_;
+  if (m.stopped) return;
+  m.stopped = true;
+  if (m.thread.joinable()) {
+    asio::post(m.io, [&m] {
+      boost::system::error_code ignored;
+      m.acceptor.close(ignored);
+      for (session* s : m.live)
+        s->abort("the harness stopped the server while the connection was open");
+    });
+    m.thread.join();
+  }
+}
+
+std::vector<connection_record> fake_server::connections() const {
+  std::lock_guard lock(impl_->mutex);
+  return {impl_->records.begin(), impl_->records.end()};
+}
+
+}  // namespace ph::fakeservers

@@ -1,0 +1,359 @@
+#include "fakeservers/engine/script.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace ph::fakeservers {
+
+namespace {
+
+std::vector<std::string> lines_of(const harness::scenario& scen, const json& j,
+                                  const std::string& ptr) {
+  if (j.is_string()) return {j.get<std::string>()};
+  if (!j.is_array()) scen.fail(ptr, "expected a string or an array of strings");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_string()) scen.fail(ptr + "/" + std::to_string(i), "expected a string");
+    out.push_back(j[i].get<std::string>());
+  }
+  return out;
+}
+
+// fault = { kind = "drip" | "delay" | "close" | "reset" | "stall" | "bare_lf", ... }
+void parse_fault(const harness::scenario& scen, const json& f, const std::string& ptr,
+                 std::optional<write_faults>& faults, fault_kind& end) {
+  auto one = [&](const json& item, const std::string& at) {
+    if (!item.is_object() || !item.contains("kind") || !item["kind"].is_string())
+      scen.fail(at,
+                "a fault is a table with kind = \"drip\" | \"delay\" | \"bare_lf\" | \"close\" | "
+                "\"reset\" | \"stall\"");
+    std::string kind = item["kind"];
+    if (!faults) faults = write_faults{};
+    if (kind == "drip") {
+      faults->drip_bytes = item.value("bytes", item.value("bytes_per_write", 1));
+      faults->drip_delay = std::chrono::milliseconds(item.value("delay_ms", 0));
+      if (faults->drip_bytes == 0) scen.fail(at, "drip needs bytes >= 1");
+    } else if (kind == "delay") {
+      if (!item.contains("ms") || !item["ms"].is_number_integer())
+        scen.fail(at, "delay needs ms = N");
+      faults->delay = std::chrono::milliseconds(item["ms"].get<int>());
+    } else if (kind == "bare_lf") {
+      faults->bare_lf = true;
+    } else if (kind == "close") {
+      end = fault_kind::close;
+    } else if (kind == "reset") {
+      end = fault_kind::reset;
+    } else if (kind == "stall") {
+      end = fault_kind::stall;
+    } else {
+      scen.fail(at + "/kind", fmt::format("unknown fault kind '{}'", kind));
+    }
+  };
+  if (f.is_array()) {
+    for (std::size_t i = 0; i < f.size(); ++i)
+      one(f[i], ptr + "/" + std::to_string(i));
+  } else {
+    one(f, ptr);
+  }
+}
+
+std::string excerpt(std::string_view s, std::size_t max = 120) {
+  std::string out;
+  for (char c : s.substr(0, max)) {
+    if (c == '\r')
+      out += "\\r";
+    else if (c == '\n')
+      out += "\\n";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else
+      out += c;
+  }
+  if (s.size() > max) out += "…";
+  return out;
+}
+
+// Checks a block read by a script step against expect_data; returns problems.
+std::vector<std::string> check_block(const json& expect, const std::string& block) {
+  std::vector<std::string> problems;
+  if (expect.is_null()) return problems;
+  auto list = [](const json& j) {
+    std::vector<std::string> v;
+    if (j.is_string())
+      v.push_back(j);
+    else if (j.is_array())
+      for (const auto& x : j)
+        v.push_back(x);
+    return v;
+  };
+  for (const auto& want : list(expect.value("contains", json())))
+    if (block.find(want) == std::string::npos)
+      problems.push_back(fmt::format("block does not contain \"{}\"", excerpt(want)));
+  for (const auto& bad : list(expect.value("not_contains", json())))
+    if (block.find(bad) != std::string::npos)
+      problems.push_back(fmt::format("block contains \"{}\"", excerpt(bad)));
+  if (expect.contains("equals") && block != expect["equals"].get<std::string>())
+    problems.push_back(fmt::format("block is \"{}\", expected \"{}\"", excerpt(block),
+                                   excerpt(expect["equals"].get<std::string>())));
+  if (expect.contains("size") && block.size() != expect["size"].get<std::size_t>())
+    problems.push_back(fmt::format("block has {} bytes, expected {}", block.size(),
+                                   expect["size"].get<std::size_t>()));
+  return problems;
+}
+
+awaitable<void> finish(session& s, fault_kind end) {
+  switch (end) {
+    case fault_kind::close:
+      co_await s.close();
+      break;
+    case fault_kind::reset:
+      s.reset();
+      break;
+    case fault_kind::stall:
+      co_await s.stall();
+      break;
+    case fault_kind::none:
+      break;
+  }
+}
+
+}  // namespace
+
+std::string strip_eol(std::string_view line) {
+  if (line.ends_with("\r\n"))
+    line.remove_suffix(2);
+  else if (line.ends_with("\n"))
+    line.remove_suffix(1);
+  return std::string(line);
+}
+
+std::vector<script_step> parse_script(const harness::scenario& scen, const dialect& d) {
+  std::vector<script_step> steps;
+  const json& server = scen.server;
+  if (!server.contains("step")) scen.fail("/server", "script mode needs [[server.step]] entries");
+  const json& arr = server["step"];
+  if (!arr.is_array())
+    scen.fail("/server/step", "'step' must be an array of tables ([[server.step]])");
+  static const std::set<std::string> known = {"expect",      "expect_re", "read",     "read_bytes",
+                                              "expect_data", "send",      "send_raw", "starttls",
+                                              "fault",       "close"};
+  auto kinds = d.block_kinds();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string ptr = "/server/step/" + std::to_string(i);
+    const json& j = arr[i];
+    if (!j.is_object()) scen.fail(ptr, "a step must be a table");
+    script_step st;
+    st.where = scen.where(ptr);
+    for (const auto& [key, _] : j.items())
+      if (!known.contains(key))
+        scen.fail(ptr + "/" + key,
+                  fmt::format("unknown step key '{}' (expect, expect_re, read, read_bytes, "
+                              "expect_data, send, send_raw, starttls, fault, close)",
+                              key));
+    if (j.contains("expect")) {
+      if (!j["expect"].is_string()) scen.fail(ptr + "/expect", "expect must be a string (a glob)");
+      st.expect = j["expect"].get<std::string>();
+      st.expect_text = *st.expect;
+    }
+    if (j.contains("expect_re")) {
+      if (!j["expect_re"].is_string()) scen.fail(ptr + "/expect_re", "expect_re must be a string");
+      try {
+        st.expect_re = std::regex(j["expect_re"].get<std::string>(), std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        scen.fail(ptr + "/expect_re", fmt::format("invalid regular expression: {}", e.what()));
+      }
+      st.expect_text = j["expect_re"].get<std::string>();
+    }
+    if (st.expect && st.expect_re) scen.fail(ptr, "use expect or expect_re, not both");
+    if (j.contains("read")) {
+      if (!j["read"].is_string()) scen.fail(ptr + "/read", "read must be a string");
+      st.read = j["read"].get<std::string>();
+      if (std::find(kinds.begin(), kinds.end(), *st.read) == kinds.end())
+        scen.fail(ptr + "/read", fmt::format("unknown block kind '{}' for {} (known: {})", *st.read,
+                                             scen.protocol, fmt::join(kinds, ", ")));
+    }
+    if (j.contains("read_bytes")) {
+      if (!j["read_bytes"].is_number_unsigned())
+        scen.fail(ptr + "/read_bytes", "read_bytes must be a count");
+      st.read_bytes = j["read_bytes"].get<std::size_t>();
+    }
+    if ((st.expect || st.expect_re) && (st.read || st.read_bytes))
+      scen.fail(ptr, "a step either expects a line or reads a block, not both");
+    if (j.contains("expect_data")) {
+      if (!st.read && !st.read_bytes)
+        scen.fail(ptr + "/expect_data", "expect_data needs read or read_bytes");
+      if (!j["expect_data"].is_object())
+        scen.fail(ptr + "/expect_data", "expect_data must be a table");
+      for (const auto& [key, _] : j["expect_data"].items())
+        if (key != "contains" && key != "not_contains" && key != "equals" && key != "size")
+          scen.fail(
+              ptr + "/expect_data/" + key,
+              fmt::format("unknown expect_data key '{}' (contains, not_contains, equals, size)",
+                          key));
+      st.expect_data = j["expect_data"];
+    }
+    if (j.contains("send")) st.send = lines_of(scen, j["send"], ptr + "/send");
+    if (j.contains("send_raw")) {
+      if (!j["send_raw"].is_string()) scen.fail(ptr + "/send_raw", "send_raw must be a string");
+      st.send_raw = j["send_raw"].get<std::string>();
+    }
+    if (j.contains("starttls")) {
+      const json& t = j["starttls"];
+      if (t.is_boolean()) {
+        if (t.get<bool>()) st.starttls = "server";
+      } else if (t == "server" || t == "wrong-name") {
+        st.starttls = t.get<std::string>();
+      } else {
+        scen.fail(ptr + "/starttls",
+                  "starttls must be true or a certificate: \"server\", \"wrong-name\"");
+      }
+    }
+    if (j.contains("fault")) parse_fault(scen, j["fault"], ptr + "/fault", st.faults, st.end);
+    if (j.contains("close")) {
+      if (!j["close"].is_boolean()) scen.fail(ptr + "/close", "close must be true or false");
+      if (j["close"].get<bool>()) st.end = fault_kind::close;
+    }
+    steps.push_back(std::move(st));
+  }
+  return steps;
+}
+
+awaitable<void> run_script(session& s, const dialect& d, const std::vector<script_step>& steps) {
+  int index = 0;
+  for (const auto& st : steps) {
+    ++index;
+    if (st.expect || st.expect_re) {
+      auto line = co_await s.read_line();
+      if (!line) {
+        s.problem(fmt::format("{}: step {}: client closed the connection; script expected '{}'",
+                              st.where, index, st.expect_text));
+        co_return;
+      }
+      std::string text = strip_eol(*line);
+      s.count_command();
+      bool ok = st.expect ? harness::glob_match(*st.expect, text, true)
+                          : std::regex_match(text, *st.expect_re);
+      if (!ok) {
+        s.problem(fmt::format("{}: step {}: script expected '{}', client sent '{}'", st.where,
+                              index, st.expect_text, excerpt(*line)));
+        co_await s.send_line(d.mismatch_reply());
+        co_await s.wait_for_client_close();
+        co_return;
+      }
+    }
+    if (st.read || st.read_bytes) {
+      std::optional<std::string> block;
+      if (st.read)
+        block = co_await d.read_block(s, *st.read);
+      else
+        block = co_await s.read_exact(*st.read_bytes);
+      if (!block) {
+        s.problem(fmt::format("{}: step {}: client closed the connection inside a '{}' block",
+                              st.where, index, st.read.value_or("bytes")));
+        co_return;
+      }
+      for (auto& p : check_block(st.expect_data, *block))
+        s.problem(fmt::format("{}: step {}: {}", st.where, index, p));
+    }
+    write_faults saved = s.faults();
+    if (st.faults) {
+      s.faults() = *st.faults;
+      if (st.faults->drip_bytes)
+        s.note(fmt::format("drip: {} byte(s) per write", st.faults->drip_bytes));
+      if (st.faults->delay.count())
+        s.note(fmt::format("delay: {} ms before sending", st.faults->delay.count()));
+    }
+    if (!st.send.empty()) co_await s.send_lines(st.send);
+    if (st.send_raw) co_await s.send_raw(*st.send_raw);
+    s.faults() = saved;
+    if (st.starttls) co_await s.start_tls(*st.starttls);
+    if (st.end != fault_kind::none) {
+      co_await finish(s, st.end);
+      co_return;
+    }
+  }
+  // The script is over: anything more the client sends is recorded; commands are flagged.
+  while (true) {
+    auto line = co_await s.read_line();
+    if (!line) break;
+    s.problem(fmt::format("client sent '{}' after the script's last step", excerpt(*line)));
+    co_await s.send_line(d.mismatch_reply());
+  }
+}
+
+std::vector<override_rule> parse_overrides(const harness::scenario& scen) {
+  std::vector<override_rule> rules;
+  if (!scen.server.contains("override")) return rules;
+  const json& arr = scen.server["override"];
+  if (!arr.is_array())
+    scen.fail("/server/override", "'override' must be an array of tables ([[server.override]])");
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string ptr = "/server/override/" + std::to_string(i);
+    const json& j = arr[i];
+    if (!j.is_object()) scen.fail(ptr, "an override must be a table");
+    override_rule r;
+    r.where = scen.where(ptr);
+    for (const auto& [key, v] : j.items()) {
+      std::string at = ptr + "/" + key;
+      if (key == "on") {
+        if (!v.is_string()) scen.fail(at, "on must be a glob string");
+        r.on = v.get<std::string>();
+      } else if (key == "command") {
+        if (!v.is_number_integer() || v.get<int>() < 1)
+          scen.fail(at, "command must be a number >= 1");
+        r.command = v.get<int>();
+      } else if (key == "nth") {
+        if (!v.is_number_integer() || v.get<int>() < 1) scen.fail(at, "nth must be a number >= 1");
+        r.nth = v.get<int>();
+      } else if (key == "reply") {
+        r.reply = lines_of(scen, v, at);
+      } else if (key == "reply_raw") {
+        if (!v.is_string()) scen.fail(at, "reply_raw must be a string");
+        r.reply_raw = v.get<std::string>();
+      } else if (key == "fault") {
+        parse_fault(scen, v, at, r.faults, r.end);
+      } else {
+        scen.fail(
+            at, fmt::format("unknown override key '{}' (on, command, nth, reply, reply_raw, fault)",
+                            key));
+      }
+    }
+    if (!r.on && r.command == 0) scen.fail(ptr, "an override needs on = \"glob\" or command = N");
+    if (r.reply.empty() && !r.reply_raw && !r.faults && r.end == fault_kind::none)
+      scen.fail(ptr, "an override needs reply, reply_raw or fault");
+    rules.push_back(std::move(r));
+  }
+  return rules;
+}
+
+awaitable<bool> apply_overrides(session& s, std::vector<override_rule>& rules,
+                                const std::string& line) {
+  std::string text = strip_eol(line);
+  for (auto& r : rules) {
+    if (r.command && static_cast<std::size_t>(r.command) != s.commands_seen()) continue;
+    if (r.on && !harness::glob_match(*r.on, text, true)) continue;
+    ++r.matched;
+    if (r.nth && r.matched != r.nth) continue;
+    s.note(fmt::format("override at {} answers '{}'", r.where, excerpt(text)));
+    write_faults saved = s.faults();
+    if (r.faults) s.faults() = *r.faults;
+    if (!r.reply.empty()) co_await s.send_lines(r.reply);
+    if (r.reply_raw) co_await s.send_raw(*r.reply_raw);
+    s.faults() = saved;
+    if (r.end != fault_kind::none) {
+      co_await finish(s, r.end);
+      throw session_ended{"override ended the session"};
+    }
+    // A fault-only override (drip, delay) modifies the model's own reply instead.
+    if (r.reply.empty() && !r.reply_raw) {
+      s.faults() = *r.faults;
+      co_return false;
+    }
+    co_return true;
+  }
+  co_return false;
+}
+
+}  // namespace ph::fakeservers

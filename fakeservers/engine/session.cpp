@@ -1,0 +1,307 @@
+#include "fakeservers/engine/session.hpp"
+
+#include <fmt/format.h>
+#include <openssl/ssl.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace ph::fakeservers {
+
+using asio::use_awaitable;
+using harness::direction;
+using harness::event_kind;
+constexpr auto no_throw = asio::as_tuple(use_awaitable);
+
+write_faults write_faults::parse(const harness::scenario& scen, const json& j,
+                                 const std::string& ptr) {
+  write_faults f;
+  if (j.is_null()) return f;
+  if (!j.is_object()) scen.fail(ptr, "faults must be a table");
+  for (const auto& [key, v] : j.items()) {
+    std::string at = ptr + "/" + key;
+    if (key == "drip") {
+      if (!v.is_object()) scen.fail(at, "drip must be a table {bytes = N, delay_ms = M}");
+      f.drip_bytes = v.value("bytes", 1);
+      f.drip_delay = std::chrono::milliseconds(v.value("delay_ms", 0));
+      if (f.drip_bytes == 0) scen.fail(at, "drip.bytes must be at least 1");
+    } else if (key == "delay_ms") {
+      if (!v.is_number_integer() || v.get<int>() < 0)
+        scen.fail(at, "delay_ms must be a non-negative integer");
+      f.delay = std::chrono::milliseconds(v.get<int>());
+    } else if (key == "line_ending") {
+      if (v != "lf" && v != "crlf") scen.fail(at, "line_ending must be \"lf\" or \"crlf\"");
+      f.bare_lf = v == "lf";
+    } else {
+      scen.fail(at, fmt::format("unknown fault '{}' (drip, delay_ms, line_ending)", key));
+    }
+  }
+  return f;
+}
+
+session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls,
+                 const harness::scenario& scen, connection_record& rec,
+                 std::chrono::milliseconds timeout)
+    : stream_(std::move(socket), tls),
+      deadline_(stream_.get_executor()),
+      scen_(scen),
+      record_(rec),
+      start_(std::chrono::steady_clock::now()) {
+  auto& sock = stream_.next_layer();
+  sock.set_option(asio::ip::tcp::no_delay(true));
+  harness::channel_info ch;
+  ch.label = "control";
+  boost::system::error_code ec;
+  auto remote = sock.remote_endpoint(ec);
+  auto local = sock.local_endpoint(ec);
+  auto endpoint = [](const asio::ip::tcp::endpoint& e) {
+    return e.address().is_v6() ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
+                               : fmt::format("{}:{}", e.address().to_string(), e.port());
+  };
+  ch.client_endpoint = endpoint(remote);
+  ch.server_endpoint = endpoint(local);
+  record_.transcript.channels.push_back(ch);
+  record(event_kind::open, direction::client_to_server,
+         ch.client_endpoint + " -> " + ch.server_endpoint);
+  // The session bound: when it fires, the socket closes and every pending operation fails.
+  deadline_.expires_after(timeout);
+  deadline_.async_wait([this, alive = alive_, timeout](boost::system::error_code e) {
+    if (e || !*alive || eof_) return;
+    expired_ = true;
+    note(fmt::format("session deadline ({} ms) reached; server closes the connection",
+                     timeout.count()));
+    on_deadline();
+  });
+}
+
+session::~session() {
+  *alive_ = false;
+  deadline_.cancel();
+}
+
+void session::abort(std::string why) {
+  if (eof_) return;
+  expired_ = true;
+  note(std::move(why));
+  on_deadline();
+}
+
+void session::on_deadline() {
+  boost::system::error_code ignored;
+  stream_.next_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.next_layer().close(ignored);
+}
+
+std::chrono::microseconds session::now() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start_);
+}
+
+void session::record(event_kind kind, direction dir, std::string bytes) {
+  record_.transcript.events.push_back({kind, dir, 0, now(), std::move(bytes)});
+}
+
+void session::note(std::string text) {
+  record(event_kind::note, direction::server_to_client, std::move(text));
+}
+
+void session::problem(std::string text) {
+  record_.problems.push_back(std::move(text));
+}
+
+awaitable<std::size_t> session::read_some() {
+  if (eof_ || !stream_.next_layer().is_open()) {
+    eof_ = true;
+    co_return 0;
+  }
+  char buf[16384];
+  auto [ec, n] = tls_active_
+                     ? co_await stream_.async_read_some(asio::buffer(buf), no_throw)
+                     : co_await stream_.next_layer().async_read_some(asio::buffer(buf), no_throw);
+  if (n > 0) {
+    record(event_kind::data, direction::client_to_server, std::string(buf, n));
+    inbuf_.append(buf, n);
+  }
+  if (ec) {
+    eof_ = true;
+    if (expired_) {
+      open_ = false;
+    } else if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+      record(event_kind::close, direction::client_to_server, "client closed the connection");
+    } else if (ec == asio::error::connection_reset) {
+      record(event_kind::reset, direction::client_to_server, "client reset the connection");
+    } else {
+      record(event_kind::close, direction::client_to_server, "read failed: " + ec.message());
+    }
+  }
+  co_return n;
+}
+
+awaitable<std::optional<std::string>> session::read_line() {
+  while (true) {
+    auto lf = inbuf_.find('\n');
+    if (lf != std::string::npos) {
+      std::string line = inbuf_.substr(0, lf + 1);
+      inbuf_.erase(0, lf + 1);
+      co_return line;
+    }
+    if (inbuf_.size() >= max_line) {
+      std::string line = inbuf_.substr(0, max_line);
+      inbuf_.erase(0, max_line);
+      co_return line;
+    }
+    if (co_await read_some() == 0 && eof_) {
+      if (inbuf_.empty()) co_return std::nullopt;
+      std::string rest = std::move(inbuf_);
+      inbuf_.clear();
+      co_return rest;
+    }
+  }
+}
+
+awaitable<std::optional<std::string>> session::read_until(std::string_view terminator) {
+  std::size_t searched = 0;
+  while (true) {
+    auto at = inbuf_.find(terminator, searched);
+    if (at != std::string::npos) {
+      std::string block = inbuf_.substr(0, at + terminator.size());
+      inbuf_.erase(0, at + terminator.size());
+      co_return block;
+    }
+    searched = inbuf_.size() >= terminator.size() ? inbuf_.size() - terminator.size() + 1 : 0;
+    if (co_await read_some() == 0 && eof_) co_return std::nullopt;
+  }
+}
+
+awaitable<std::string> session::read_exact(std::size_t n) {
+  while (inbuf_.size() < n)
+    if (co_await read_some() == 0 && eof_) break;
+  std::string out = inbuf_.substr(0, std::min(n, inbuf_.size()));
+  inbuf_.erase(0, out.size());
+  co_return out;
+}
+
+awaitable<void> session::write_all(std::string_view bytes) {
+  if (!open_ || expired_) throw session_ended{"connection closed"};
+  record(event_kind::data, direction::server_to_client, std::string(bytes));
+  auto [ec, n] =
+      tls_active_ ? co_await asio::async_write(stream_, asio::buffer(bytes), no_throw)
+                  : co_await asio::async_write(stream_.next_layer(), asio::buffer(bytes), no_throw);
+  if (ec) {
+    open_ = false;
+    record(event_kind::close, direction::client_to_server, "write failed: " + ec.message());
+    throw session_ended{"write failed"};
+  }
+}
+
+awaitable<void> session::sleep(std::chrono::milliseconds d) {
+  if (d.count() <= 0) co_return;
+  asio::steady_timer t(stream_.get_executor());
+  t.expires_after(d);
+  co_await t.async_wait(no_throw);
+}
+
+awaitable<void> session::send_raw(std::string_view bytes) {
+  co_await sleep(faults_.delay);
+  if (faults_.drip_bytes == 0) {
+    co_await write_all(bytes);
+    co_return;
+  }
+  for (std::size_t at = 0; at < bytes.size(); at += faults_.drip_bytes) {
+    if (at > 0) co_await sleep(faults_.drip_delay);
+    co_await write_all(bytes.substr(at, faults_.drip_bytes));
+  }
+}
+
+awaitable<void> session::send_line(std::string_view text) {
+  std::string line(text);
+  line += faults_.bare_lf ? "\n" : "\r\n";
+  co_await send_raw(line);
+}
+
+awaitable<void> session::send_lines(const std::vector<std::string>& lines) {
+  // One write for the whole reply unless dripping, as a real server would.
+  std::string all;
+  for (const auto& l : lines)
+    all += l + (faults_.bare_lf ? "\n" : "\r\n");
+  co_await send_raw(all);
+}
+
+awaitable<void> session::start_tls(const std::string& certificate) {
+  if (!inbuf_.empty()) {
+    // Bytes the client pipelined behind the upgrade command: recorded already; a
+    // conforming client sends nothing before the handshake (RFC 3207 §4).
+    note(fmt::format("{} plaintext bytes were buffered before the TLS handshake; discarded",
+                     inbuf_.size()));
+    inbuf_.clear();
+  }
+  record(event_kind::tls_start, direction::server_to_client, "server awaits the TLS handshake");
+  auto& sock = stream_.next_layer();
+  unsigned char first = 0;
+  auto [pec, pn] = co_await sock.async_receive(asio::buffer(&first, 1),
+                                               asio::socket_base::message_peek, no_throw);
+  if (pec || pn == 0) {
+    eof_ = true;
+    record(event_kind::tls_failed, direction::client_to_server,
+           "client closed before the TLS handshake");
+    throw session_ended{"client closed before TLS"};
+  }
+  if (first != 0x16) {
+    char buf[4096];
+    auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf), no_throw);
+    record(event_kind::data, direction::client_to_server, std::string(buf, n));
+    record(event_kind::tls_failed, direction::client_to_server,
+           fmt::format("client sent plaintext (first byte 0x{:02x}) instead of a TLS ClientHello",
+                       first));
+    throw session_ended{"plaintext instead of TLS"};
+  }
+  if (certificate != "server")
+    SSL_set_SSL_CTX(stream_.native_handle(), tls_context(certificate).native_handle());
+  auto [hec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, no_throw);
+  if (hec) {
+    record(event_kind::tls_failed, direction::client_to_server,
+           "TLS handshake failed: " + hec.message());
+    throw session_ended{"TLS handshake failed"};
+  }
+  tls_active_ = true;
+  SSL* ssl = stream_.native_handle();
+  record(event_kind::tls_ready, direction::server_to_client,
+         fmt::format("{} {}", SSL_get_version(ssl), SSL_get_cipher_name(ssl)));
+}
+
+awaitable<void> session::close() {
+  if (!open_) co_return;
+  record(event_kind::close, direction::server_to_client, "server closed the connection");
+  open_ = false;
+  boost::system::error_code ignored;
+  stream_.next_layer().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  co_await wait_for_client_close();
+}
+
+void session::reset() {
+  if (!open_) return;
+  record(event_kind::reset, direction::server_to_client, "server reset the connection");
+  open_ = false;
+  boost::system::error_code ignored;
+  stream_.next_layer().set_option(asio::socket_base::linger(true, 0), ignored);
+  stream_.next_layer().close(ignored);
+}
+
+awaitable<void> session::stall() {
+  note("stall: the server stops answering");
+  co_await wait_for_client_close();
+}
+
+awaitable<void> session::wait_for_client_close() {
+  // Drains (and records) whatever the client still sends until it closes or the
+  // session deadline fires; the bytes go to the transcript for the rules to judge.
+  while (!eof_)
+    co_await read_some();
+  inbuf_.clear();
+  open_ = false;
+  deadline_.cancel();
+}
+
+}  // namespace ph::fakeservers

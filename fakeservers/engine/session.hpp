@@ -1,0 +1,116 @@
+#pragma once
+// One server-side connection: a recording wire (TCP, upgradable to TLS) with the faults a
+// scenario can inject. Internal to fakeservers; dialects and the script interpreter drive it.
+// The session never normalises what the client sends: lines keep their raw terminators.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "fakeservers/fake_server.hpp"
+
+namespace ph::fakeservers {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using json = nlohmann::json;
+
+// Faults applied to the server's writes, from [server.faults] or one script step.
+struct write_faults {
+  std::size_t drip_bytes = 0;               // split every write into pieces this size
+  std::chrono::milliseconds drip_delay{0};  // pause between pieces
+  std::chrono::milliseconds delay{0};       // pause before each reply
+  bool bare_lf = false;                     // send_line ends lines with LF only
+
+  // Reads {drip = {bytes, delay_ms}, delay_ms, line_ending = "lf"}; throws scenario_error.
+  static write_faults parse(const harness::scenario& scen, const json& j, const std::string& ptr);
+};
+
+// Thrown inside a session to end it early (the client went away, a fault closed it).
+struct session_ended {
+  std::string why;
+};
+
+class session {
+ public:
+  session(asio::ip::tcp::socket socket, asio::ssl::context& tls, const harness::scenario& scen,
+          connection_record& record, std::chrono::milliseconds timeout);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  // Ends the connection from outside (the harness stops the server).
+  void abort(std::string why);
+
+  const harness::scenario& scen() const { return scen_; }
+  connection_record& record() { return record_; }
+  write_faults& faults() { return faults_; }
+
+  // The next line from the client, raw (terminated by LF, which may lack its CR), or
+  // nullopt at EOF. A line is cut at max_line bytes and returned without a terminator.
+  awaitable<std::optional<std::string>> read_line();
+  // Reads until `terminator` (e.g. "\r\n.\r\n"); nullopt at EOF. The terminator is included.
+  awaitable<std::optional<std::string>> read_until(std::string_view terminator);
+  // Exactly n bytes (fewer at EOF).
+  awaitable<std::string> read_exact(std::size_t n);
+
+  // Writes text + CRLF (LF only under the bare_lf fault), applying write faults.
+  awaitable<void> send_line(std::string_view text);
+  awaitable<void> send_lines(const std::vector<std::string>& lines);
+  // Writes bytes exactly, applying drip/delay.
+  awaitable<void> send_raw(std::string_view bytes);
+
+  // Server side of a TLS upgrade. First checks that the client's next byte starts a TLS
+  // handshake record; plaintext is recorded and ends the session (tls_failed).
+  awaitable<void> start_tls(const std::string& certificate = "server");
+
+  // Faults that end the connection.
+  awaitable<void> close();                  // orderly: TLS close_notify, FIN
+  void reset();                             // RST (SO_LINGER 0)
+  awaitable<void> stall();                  // answer nothing; wait for the client to give up
+  awaitable<void> wait_for_client_close();  // record anything the client still sends
+  awaitable<void> sleep(std::chrono::milliseconds d);
+
+  void note(std::string text);
+  void problem(std::string text);
+  bool open() const { return open_; }
+  bool tls_active() const { return tls_active_; }
+  std::size_t commands_seen() const { return commands_seen_; }
+  void count_command() { ++commands_seen_; }
+  std::chrono::microseconds now() const;
+
+ private:
+  awaitable<std::size_t> read_some();
+  awaitable<void> write_all(std::string_view bytes);
+  void record(harness::event_kind kind, harness::direction dir, std::string bytes);
+  void on_deadline();
+
+  asio::ssl::stream<asio::ip::tcp::socket> stream_;
+  asio::steady_timer deadline_;
+  const harness::scenario& scen_;
+  connection_record& record_;
+  write_faults faults_;
+  std::string inbuf_;
+  std::chrono::steady_clock::time_point start_;
+  bool open_ = true;
+  bool tls_active_ = false;
+  bool eof_ = false;
+  bool expired_ = false;
+  std::size_t commands_seen_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  static constexpr std::size_t max_line = 1 << 20;
+};
+
+// Server TLS contexts with the embedded test PKI ("server" or "wrong-name" certificate).
+asio::ssl::context& tls_context(const std::string& certificate);
+
+}  // namespace ph::fakeservers

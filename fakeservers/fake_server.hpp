@@ -1,0 +1,75 @@
+#pragma once
+// A scripted or model fake server for one scenario, on 127.0.0.1 (or ::1) and an ephemeral
+// port. It records every byte both ways per connection and judges nothing itself beyond
+// script matches: the rules in harness/rules read its transcripts.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/model/scenario.hpp"
+#include "harness/model/transcript.hpp"
+
+namespace ph::fakeservers {
+
+struct server_options {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: ephemeral
+  // Bound on one connection's life; a stalled client or a stall fault ends here.
+  std::chrono::milliseconds session_timeout{10000};
+};
+
+// What one client connection produced.
+struct connection_record {
+  harness::transcript transcript;
+  std::vector<std::string> problems;  // script mismatches, "file:line: ..." where known
+  std::vector<std::string> errors;  // the server itself failed (a harness fault, not the client's)
+};
+
+class fake_server {
+ public:
+  // Validates the scenario's server side; throws harness::scenario_error naming file:line.
+  fake_server(const harness::scenario& scen, server_options opts);
+  ~fake_server();
+  fake_server(const fake_server&) = delete;
+  fake_server& operator=(const fake_server&) = delete;
+
+  // Binds, listens and starts serving on a background thread; returns the bound port.
+  // Throws std::system_error when the address cannot be bound.
+  std::uint16_t start();
+
+  // Called on the server thread each time a connection has ended.
+  void on_connection_done(std::function<void(const connection_record&)> callback);
+
+  // Blocks until every accepted connection has ended (and at least `min_connections`
+  // were accepted) or `deadline` passes. Returns true when all ended in time.
+  bool wait_idle(int min_connections, std::chrono::milliseconds deadline);
+
+  // Stops accepting, closes open connections (noted in their transcripts) and joins the
+  // thread. Idempotent.
+  void stop();
+
+  // The finished connections in accept order. Call after stop().
+  [[nodiscard]] std::vector<connection_record> connections() const;
+
+  [[nodiscard]] std::uint16_t port() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Checks a scenario's server side without running it (protoharness check).
+void validate_server(const harness::scenario& scen);
+
+// Protocols the fake servers speak.
+std::vector<std::string> protocols();
+
+// The test CA (PEM) that signs the fake servers' certificates: trust it in a client under
+// test. The server certificate names localhost, fake.test, 127.0.0.1 and ::1.
+const char* test_ca_pem();
+
+}  // namespace ph::fakeservers

@@ -1,0 +1,36 @@
+// The protocols the fake servers speak: adding one is a dialect plus a row here.
+
+#include "fakeservers/engine/dialect.hpp"
+#include "fakeservers/smtp/smtp_dialect.hpp"
+
+namespace ph::fakeservers {
+
+namespace {
+
+struct dialect_row {
+  std::string_view protocol;
+  const dialect& d;
+};
+
+const smtp::smtp_dialect smtp_server;
+
+const dialect_row registry[] = {
+    {"smtp", smtp_server},
+};
+
+}  // namespace
+
+const dialect* find_dialect(std::string_view protocol) {
+  for (const auto& row : registry)
+    if (row.protocol == protocol) return &row.d;
+  return nullptr;
+}
+
+std::vector<std::string> protocols() {
+  std::vector<std::string> out;
+  for (const auto& row : registry)
+    out.emplace_back(row.protocol);
+  return out;
+}
+
+}  // namespace ph::fakeservers

@@ -1,0 +1,289 @@
+// protoharness: run scenarios against a client, validate them, or serve a fake server
+// that judges any client that connects.
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include "fakeservers/fake_server.hpp"
+#include "harness/protocols.hpp"
+#include "harness/rules/rule.hpp"
+#include "harness/runner.hpp"
+#include "reports/console.hpp"
+#include "reports/report_dir.hpp"
+#include "reports/transcript_text.hpp"
+
+namespace {
+
+using namespace ph;
+constexpr const char* version = "0.1.0";
+
+// Exit codes: 0 all passed, 1 a FAIL or ERROR (or WARN with --strict), 2 usage/setup error.
+constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
+
+std::atomic<bool> interrupted{false};
+
+std::string utc_now() {
+  return reports::utc_timestamp(std::chrono::system_clock::now());
+}
+
+int cmd_run(const std::vector<std::string>& paths, const std::string& filter, int jobs,
+            const std::string& report_dir, const std::string& client_cmd, bool strict,
+            bool no_redact, bool verbose) {
+  auto files = harness::find_scenario_files(paths);
+  if (files.empty()) {
+    std::cerr << "protoharness: no scenario files found\n";
+    return exit_usage;
+  }
+  harness::run_options opts;
+  opts.jobs = jobs;
+  opts.filter = filter;
+  if (!client_cmd.empty()) opts.client_cmd = client_cmd;
+  reports::render_options render;
+  render.redact = !no_redact;
+  const bool tty = isatty(1);
+  opts.on_result = [&](const harness::scenario_result& r, std::size_t done, std::size_t total) {
+    std::string line = reports::console_line(r);
+    if (tty) std::cout << "\r\033[K";
+    std::cout << fmt::format("[{}/{}] ", done, total) << line;
+    if (!line.ends_with('\n')) std::cout << '\n';
+    if (verbose && r.final != harness::verdict::pass)
+      std::cout << reports::render_transcript(r, render);
+    std::cout.flush();
+  };
+  auto started = std::chrono::steady_clock::now();
+  auto results = harness::run_scenario_files(files, opts);
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (results.empty()) {
+    std::cerr << "protoharness: no scenario matches --filter " << filter << "\n";
+    return exit_usage;
+  }
+  reports::run_info info;
+  info.tool_version = version;
+  info.started_at = utc_now();
+  info.wall_time = elapsed;
+  info.jobs = jobs;
+  info.client = client_cmd.empty() ? "in-tree" : client_cmd;
+  info.hostname = reports::local_hostname();
+  std::cout << reports::console_summary(results, info);
+  if (!report_dir.empty()) {
+    try {
+      reports::write_report_dir(report_dir, results, info, render);
+      std::cout << "reports written to " << report_dir
+                << " (junit.xml, report.json, transcripts/)\n";
+    } catch (const std::exception& e) {
+      std::cerr << "protoharness: " << e.what() << "\n";
+      return exit_usage;
+    }
+  }
+  int rc = exit_ok;
+  for (const auto& r : results) {
+    if (r.final == harness::verdict::fail || r.final == harness::verdict::error) rc = exit_failed;
+    if (strict && r.final == harness::verdict::warn) rc = exit_failed;
+  }
+  return rc;
+}
+
+int cmd_list(const std::vector<std::string>& paths) {
+  int rc = exit_ok;
+  for (const auto& file : harness::find_scenario_files(paths)) {
+    try {
+      auto s = harness::load_scenario(file);
+      std::cout << fmt::format("{:<44} {:<6} {:<7} {}\n", s.id, s.protocol,
+                               s.server.value("mode", "?"), s.summary);
+    } catch (const std::exception& e) {
+      std::cout << "ERROR " << e.what() << "\n";
+      rc = exit_failed;
+    }
+  }
+  return rc;
+}
+
+int cmd_check(const std::vector<std::string>& paths) {
+  auto files = harness::find_scenario_files(paths);
+  int bad = 0;
+  for (const auto& file : files) {
+    try {
+      harness::load_and_validate(file);
+    } catch (const std::exception& e) {
+      std::cout << e.what() << "\n";
+      ++bad;
+    }
+  }
+  std::cout << fmt::format("{} scenario file(s) checked, {} invalid\n", files.size(), bad);
+  return bad ? exit_failed : exit_ok;
+}
+
+int cmd_rules(const std::string& protocol) {
+  for (const auto* r : harness::rules::all_rules()) {
+    const auto& i = r->info();
+    if (!protocol.empty() && i.protocol != protocol) continue;
+    std::cout << fmt::format("{:<26} {:<7} {:<28} {}\n", i.id, i.level_text, i.rfc, i.summary);
+  }
+  return exit_ok;
+}
+
+harness::scenario model_scenario(const std::string& protocol) {
+  std::string text = fmt::format(
+      "protocol = \"{}\"\nsummary = \"default {} model server\"\n[server]\nmode = \"model\"\n",
+      protocol, protocol);
+  return harness::parse_scenario(text, "<--model " + protocol + ">", "model/" + protocol);
+}
+
+int cmd_serve(const std::string& scenario_file, const std::string& model, const std::string& bind,
+              int port, int count, const std::string& report_dir, bool no_redact, int timeout_ms) {
+  harness::scenario scen;
+  try {
+    if (!model.empty()) {
+      if (!harness::find_protocol(model)) {
+        std::cerr << fmt::format("protoharness: no model server for '{}'\n", model);
+        return exit_usage;
+      }
+      scen = model_scenario(model);
+    } else if (!scenario_file.empty()) {
+      scen = harness::load_and_validate(scenario_file);
+    } else {
+      std::cerr << "protoharness serve: give a SCENARIO file or --model PROTOCOL\n";
+      return exit_usage;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness: " << e.what() << "\n";
+    return exit_usage;
+  }
+  reports::render_options render;
+  render.redact = !no_redact;
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<harness::scenario_result> results;
+  fakeservers::server_options opts;
+  opts.bind = bind;
+  opts.port = static_cast<std::uint16_t>(port);
+  opts.session_timeout = std::chrono::milliseconds(timeout_ms);
+  try {
+    fakeservers::fake_server server(scen, opts);
+    server.on_connection_done([&](const fakeservers::connection_record& rec) {
+      auto r = harness::result_for_connection(rec, scen);
+      std::lock_guard lock(mutex);
+      std::cout << reports::render_transcript(r, render) << reports::console_line(r);
+      std::cout.flush();
+      results.push_back(std::move(r));
+      cv.notify_all();
+    });
+    auto bound = server.start();
+    std::cout << fmt::format("listening on {}:{}",
+                             bind.find(':') != std::string::npos ? "[" + bind + "]" : bind, bound)
+              << std::endl;
+    std::signal(SIGINT, [](int) { interrupted = true; });
+    std::signal(SIGTERM, [](int) { interrupted = true; });
+    std::unique_lock lock(mutex);
+    while (!interrupted && (count <= 0 || static_cast<int>(results.size()) < count))
+      cv.wait_for(lock, std::chrono::milliseconds(100));
+    lock.unlock();
+    server.stop();
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness: " << e.what() << "\n";
+    return exit_usage;
+  }
+  if (!report_dir.empty() && !results.empty()) {
+    reports::run_info info;
+    info.tool_version = version;
+    info.started_at = utc_now();
+    info.client = "any (serve)";
+    info.hostname = reports::local_hostname();
+    reports::write_report_dir(report_dir, results, info, render);
+    std::cout << "reports written to " << report_dir << "\n";
+  }
+  for (const auto& r : results)
+    if (r.final == harness::verdict::fail || r.final == harness::verdict::error) return exit_failed;
+  return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "protoharness: protocol conformance test harness for SMTP, POP3, FTP, NNTP and HTTP/1.1 "
+      "clients"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version);
+
+  std::vector<std::string> paths;
+  std::string filter, report_dir, client_cmd;
+  int jobs = 1;
+  bool strict = false, no_redact = false, verbose = false;
+  auto* run =
+      app.add_subcommand("run", "Run scenarios against the client under test and judge them");
+  run->add_option("paths", paths, "Scenario files or folders")->required();
+  run->add_option("--filter", filter, "Only scenarios whose id matches this glob");
+  run->add_option("-j,--jobs", jobs, "Scenarios run in parallel")->check(CLI::Range(1, 256));
+  run->add_option("--report-dir", report_dir, "Write junit.xml, report.json and transcripts/ here");
+  run->add_option("--client-cmd", client_cmd, "External client: 'CMD {host} {port} {steps}'");
+  run->add_flag("--strict", strict, "WARN (a SHOULD broken) fails the run too");
+  run->add_flag("--no-redact", no_redact, "Keep credentials in transcripts");
+  run->add_flag("-v,--verbose", verbose,
+                "Print the transcript of every scenario that did not pass");
+
+  std::vector<std::string> list_paths;
+  auto* list = app.add_subcommand("list", "List scenarios");
+  list->add_option("paths", list_paths, "Scenario files or folders")->required();
+
+  std::vector<std::string> check_paths;
+  auto* check = app.add_subcommand("check", "Validate scenario files without running them");
+  check->add_option("paths", check_paths, "Scenario files or folders")->required();
+
+  std::string rules_protocol;
+  auto* rules = app.add_subcommand("rules", "List the RFC rules the judge applies");
+  rules->add_option("--protocol", rules_protocol, "Only this protocol's rules");
+
+  std::string serve_file, model, bind = "127.0.0.1", serve_report_dir;
+  int port = 0, count = 0, timeout_ms = 30000;
+  bool serve_no_redact = false;
+  auto* serve = app.add_subcommand(
+      "serve", "Serve a scenario (or a model server) and judge every client that connects");
+  serve->add_option("scenario", serve_file, "Scenario file whose [server] to play");
+  serve->add_option("--model", model,
+                    "Serve the default model server of this protocol instead (smtp)");
+  serve->add_option("--bind", bind, "Address to listen on (loopback only: 127.0.0.0/8 or ::1)");
+  serve->add_option("--port", port, "Port (0: ephemeral; the first line says which)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--count", count, "Exit after this many connections (0: until interrupted)");
+  serve->add_option("--timeout-ms", timeout_ms, "Bound on one connection's life");
+  serve->add_option("--report-dir", serve_report_dir,
+                    "Write reports for the judged connections here");
+  serve->add_flag("--no-redact", serve_no_redact, "Keep credentials in transcripts");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? exit_ok : exit_usage;
+  }
+  try {
+    if (*run)
+      return cmd_run(paths, filter, jobs, report_dir, client_cmd, strict, no_redact, verbose);
+    if (*list) return cmd_list(list_paths);
+    if (*check) return cmd_check(check_paths);
+    if (*rules) return cmd_rules(rules_protocol);
+    if (*serve) {
+      if (bind.rfind("127.", 0) != 0 && bind != "::1" && bind != "localhost") {
+        std::cerr << "protoharness serve: --bind must be a loopback address\n";
+        return exit_usage;
+      }
+      return cmd_serve(serve_file, model, bind, port, count, serve_report_dir, serve_no_redact,
+                       timeout_ms);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness: " << e.what() << "\n";
+    return exit_usage;
+  }
+  return exit_usage;
+}

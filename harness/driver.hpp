@@ -1,0 +1,44 @@
+#pragma once
+// A driver performs a scenario's client steps with an in-tree client: it maps each
+// `op` and its `args` to a client-library call and reports the outcome as JSON.
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/model/scenario.hpp"
+
+namespace ph::harness {
+
+struct endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string ca_pem;  // trust anchor for the fake server's certificate
+};
+
+// One client, alive for one scenario run.
+class client_session {
+ public:
+  virtual ~client_session() = default;
+  // Performs one step; returns its outcome ({"code": 250, ...}). Throws what the client
+  // library throws; the driver's error_name() classifies it.
+  virtual nlohmann::json perform(const client_step& step) = 0;
+};
+
+class driver {
+ public:
+  virtual ~driver() = default;
+  // Checks every step's op and args; throws scenario_error naming file:line.
+  virtual void validate(const scenario& scen) const = 0;
+  virtual std::unique_ptr<client_session> start(const scenario& scen, const endpoint& ep) const = 0;
+  // The scenario vocabulary's name for an exception thrown by perform(), plus details
+  // (code, refused recipients, ...): {"error": "recipients_refused", "message": ...}.
+  virtual nlohmann::json describe_error(std::exception_ptr error) const = 0;
+  // Strings that reports must redact for this scenario (passwords and their encodings).
+  virtual std::vector<std::string> secrets(const scenario& scen) const = 0;
+};
+
+}  // namespace ph::harness

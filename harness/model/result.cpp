@@ -1,0 +1,39 @@
+#include "harness/model/result.hpp"
+
+namespace ph::harness {
+
+std::string_view to_string(level lvl) {
+  return lvl == level::must ? "MUST" : "SHOULD";
+}
+
+std::string_view to_string(outcome o) {
+  switch (o) {
+    case outcome::pass:
+      return "pass";
+    case outcome::fail:
+      return "fail";
+    case outcome::not_applicable:
+      return "n/a";
+  }
+  return "?";
+}
+
+std::string_view to_string(verdict v) {
+  switch (v) {
+    case verdict::pass:
+      return "PASS";
+    case verdict::warn:
+      return "WARN";
+    case verdict::fail:
+      return "FAIL";
+    case verdict::error:
+      return "ERROR";
+  }
+  return "?";
+}
+
+verdict worst(verdict a, verdict b) {
+  return a > b ? a : b;
+}
+
+}  // namespace ph::harness

@@ -1,0 +1,78 @@
+#pragma once
+// What a run concluded: rule outcomes with evidence, client step outcomes, and the
+// scenario verdict that CI gates on.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/model/transcript.hpp"
+
+namespace ph::harness {
+
+// RFC requirement level as the rule's source states it. MUST-level breaks FAIL a
+// scenario; SHOULD-level breaks WARN.
+enum class level : std::uint8_t { must, should };
+
+std::string_view to_string(level lvl);
+
+struct rule_info {
+  std::string id;        // "SMTP-DOT-STUFF"
+  std::string protocol;  // "smtp"
+  std::string rfc;       // "RFC 5321 §4.5.2"
+  level lvl = level::must;
+  std::string level_text;  // as the catalogue writes it: "MUST*", "SHOULD", ...
+  std::string summary;     // one line: what the client must do
+};
+
+enum class outcome : std::uint8_t { pass, fail, not_applicable };
+
+std::string_view to_string(outcome o);
+
+// Where in the transcript a rule found its evidence.
+struct evidence {
+  int connection = 0;
+  int event = -1;       // index into transcript::events, -1 when not tied to one event
+  std::string excerpt;  // the offending bytes, raw
+};
+
+struct rule_result {
+  const rule_info* rule = nullptr;  // points into the static rule registry
+  outcome result = outcome::not_applicable;
+  std::string message;  // why it failed (or what was checked)
+  std::vector<harness::evidence> evidence;
+};
+
+// One client step as performed, and whether it matched the scenario's expectation.
+struct step_result {
+  std::string op;
+  nlohmann::json outcome;  // {"code":250,...} or {"error":"timeout","message":...}
+  bool matched = true;
+  std::string mismatch;  // what differed from `expect`
+  std::chrono::microseconds elapsed{0};
+};
+
+enum class verdict : std::uint8_t { pass, warn, fail, error };
+
+std::string_view to_string(verdict v);
+verdict worst(verdict a, verdict b);
+
+struct scenario_result {
+  std::string id;
+  std::string file;
+  std::string protocol;
+  std::string summary;
+  verdict final = verdict::pass;
+  std::vector<std::string> problems;  // script mismatches, client mismatches, harness errors
+  std::vector<rule_result> rules;
+  std::vector<step_result> steps;
+  std::vector<transcript> connections;
+  std::vector<std::string> secrets;  // strings reports redact (passwords and encodings of them)
+  std::chrono::microseconds duration{0};
+  std::string client_log;  // stderr of an external client, if any
+};
+
+}  // namespace ph::harness

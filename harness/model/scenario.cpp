@@ -1,0 +1,299 @@
+#include "harness/model/scenario.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml.hpp>
+
+namespace ph::harness {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+std::string escape_pointer_token(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+int line_of(const toml::value& v) {
+  auto loc = v.location();
+  return static_cast<int>(loc.line());
+}
+
+// Converts a TOML tree into JSON, remembering the line of every value by JSON pointer.
+json to_json(const toml::value& v, const std::string& pointer, std::map<std::string, int>& lines) {
+  if (int line = line_of(v); line > 0) lines[pointer.empty() ? "/" : pointer] = line;
+  switch (v.type()) {
+    case toml::value_t::boolean:
+      return v.as_boolean();
+    case toml::value_t::integer:
+      return v.as_integer();
+    case toml::value_t::floating:
+      return v.as_floating();
+    case toml::value_t::string:
+      return v.as_string().str;
+    case toml::value_t::array: {
+      json out = json::array();
+      const auto& arr = v.as_array();
+      for (std::size_t i = 0; i < arr.size(); ++i)
+        out.push_back(to_json(arr[i], pointer + "/" + std::to_string(i), lines));
+      return out;
+    }
+    case toml::value_t::table: {
+      json out = json::object();
+      for (const auto& [key, child] : v.as_table()) {
+        out[key] = to_json(child, pointer + "/" + escape_pointer_token(key), lines);
+      }
+      return out;
+    }
+    default: {
+      std::ostringstream s;
+      s << v;
+      return s.str();  // dates and times stay text
+    }
+  }
+}
+
+// The first line of a toml11 message without its "[error] toml::fn: " prefix.
+std::string short_toml_message(const std::string& what) {
+  std::string first = what.substr(0, what.find('\n'));
+  if (first.rfind("[error] ", 0) == 0) first.erase(0, 8);
+  if (first.rfind("toml::", 0) == 0) {
+    auto colon = first.find(": ");
+    if (colon != std::string::npos) first.erase(0, colon + 2);
+  }
+  return first;
+}
+
+int line_from_toml_message(const std::string& what) {
+  // toml11 renders the offending line as " 12 | text"; take the first such number.
+  std::istringstream in(what);
+  std::string row;
+  while (std::getline(in, row)) {
+    auto bar = row.find(" | ");
+    if (bar == std::string::npos) continue;
+    try {
+      return std::stoi(row.substr(0, bar));
+    } catch (...) {
+    }
+  }
+  return 0;
+}
+
+std::vector<std::string> string_list(const scenario& s, const json& j, const std::string& ptr) {
+  std::vector<std::string> out;
+  if (j.is_null()) return out;
+  if (j.is_string()) return {j.get<std::string>()};
+  if (!j.is_array()) s.fail(ptr, "expected an array of strings");
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_string()) s.fail(ptr + "/" + std::to_string(i), "expected a string");
+    out.push_back(j[i].get<std::string>());
+  }
+  return out;
+}
+
+std::string derive_id(const fs::path& file) {
+  fs::path abs = fs::weakly_canonical(file);
+  for (fs::path dir = abs.parent_path(); dir.has_relative_path(); dir = dir.parent_path()) {
+    if (dir.filename() == "scenarios") {
+      return fs::relative(abs, dir).replace_extension().generic_string();
+    }
+  }
+  return abs.stem().string();
+}
+
+}  // namespace
+
+std::string scenario::where(const std::string& pointer) const {
+  std::string p = pointer;
+  while (true) {
+    if (auto it = lines.find(p.empty() ? "/" : p); it != lines.end())
+      return fmt::format("{}:{}", file, it->second);
+    if (p.empty() || p == "/") break;
+    // A pointer without '/' must still shrink, else this loops forever.
+    auto slash = p.rfind('/');
+    p.erase(slash == std::string::npos ? 0 : slash);
+  }
+  return file;
+}
+
+void scenario::fail(const std::string& pointer, const std::string& message) const {
+  throw scenario_error(fmt::format("{}: {}", where(pointer), message));
+}
+
+std::chrono::milliseconds scenario::client_timeout() const {
+  return std::chrono::milliseconds(client_options.value("timeout_ms", 2000));
+}
+
+scenario parse_scenario(const std::string& text, const std::string& file, const std::string& id) {
+  scenario s;
+  s.file = file;
+  s.id = id;
+  toml::value root;
+  try {
+    std::istringstream in(text);
+    root = toml::parse(in, file);
+  } catch (const toml::exception& e) {
+    int line = static_cast<int>(e.location().line());
+    if (line <= 0) line = line_from_toml_message(e.what());
+    throw scenario_error(
+        fmt::format("{}:{}: TOML syntax: {}", file, line, short_toml_message(e.what())));
+  } catch (const std::exception& e) {
+    throw scenario_error(fmt::format("{}:{}: TOML syntax: {}", file,
+                                     line_from_toml_message(e.what()),
+                                     short_toml_message(e.what())));
+  }
+  s.document = to_json(root, "", s.lines);
+  const json& doc = s.document;
+
+  static const std::set<std::string> known = {
+      "id", "protocol", "summary", "rfc", "tags", "client", "server", "judge", "client_options"};
+  for (const auto& [key, _] : doc.items())
+    if (!known.contains(key))
+      s.fail("/" + escape_pointer_token(key), fmt::format("unknown key '{}'", key));
+
+  auto need_string = [&](const char* key) {
+    if (!doc.contains(key)) s.fail("", fmt::format("missing required key '{}'", key));
+    if (!doc[key].is_string())
+      s.fail(std::string("/") + key, fmt::format("'{}' must be a string", key));
+    return doc[key].get<std::string>();
+  };
+  s.protocol = need_string("protocol");
+  s.summary = need_string("summary");
+  if (doc.contains("id")) {
+    std::string declared = need_string("id");
+    if (!id.empty() && declared != id)
+      s.fail("/id",
+             fmt::format("id '{}' does not match the file's path; expected '{}'", declared, id));
+    s.id = declared;
+  }
+  s.rfc = string_list(s, doc.value("rfc", json()), "/rfc");
+  s.tags = string_list(s, doc.value("tags", json()), "/tags");
+
+  if (doc.contains("client")) {
+    const json& steps = doc["client"];
+    if (!steps.is_array()) s.fail("/client", "'client' must be an array of tables ([[client]])");
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      std::string ptr = "/client/" + std::to_string(i);
+      const json& st = steps[i];
+      if (!st.is_object()) s.fail(ptr, "a client step must be a table");
+      for (const auto& [key, _] : st.items())
+        if (key != "op" && key != "args" && key != "expect")
+          s.fail(ptr + "/" + escape_pointer_token(key),
+                 fmt::format("unknown client step key '{}' (op, args, expect)", key));
+      if (!st.contains("op") || !st["op"].is_string())
+        s.fail(ptr, "a client step needs op = \"...\"");
+      client_step step;
+      step.op = st["op"].get<std::string>();
+      step.pointer = ptr;
+      if (st.contains("args")) {
+        if (!st["args"].is_object()) s.fail(ptr + "/args", "'args' must be a table");
+        step.args = st["args"];
+      }
+      if (st.contains("expect")) {
+        if (!st["expect"].is_object()) s.fail(ptr + "/expect", "'expect' must be a table");
+        step.expect = st["expect"];
+      }
+      s.client.push_back(std::move(step));
+    }
+  }
+  if (doc.contains("client_options")) {
+    if (!doc["client_options"].is_object())
+      s.fail("/client_options", "'client_options' must be a table");
+    s.client_options = doc["client_options"];
+    if (s.client_options.contains("timeout_ms") &&
+        !s.client_options["timeout_ms"].is_number_integer())
+      s.fail("/client_options/timeout_ms", "timeout_ms must be an integer");
+  }
+
+  if (!doc.contains("server") || !doc["server"].is_object()) s.fail("", "missing [server] table");
+  s.server = doc["server"];
+  if (!s.server.contains("mode") || !s.server["mode"].is_string())
+    s.fail("/server", "[server] needs mode = \"script\" or \"model\"");
+  std::string mode = s.server["mode"].get<std::string>();
+  if (mode != "script" && mode != "model")
+    s.fail("/server/mode", fmt::format("unknown server mode '{}' (script or model)", mode));
+
+  if (doc.contains("judge")) {
+    const json& judge = doc["judge"];
+    if (!judge.is_object()) s.fail("/judge", "'judge' must be a table");
+    for (const auto& [key, _] : judge.items())
+      if (key != "skip_rules" && key != "expect_fail" && key != "timeout_ms")
+        s.fail("/judge/" + escape_pointer_token(key),
+               fmt::format("unknown judge key '{}' (skip_rules, expect_fail, timeout_ms)", key));
+    s.skip_rules = string_list(s, judge.value("skip_rules", json()), "/judge/skip_rules");
+    s.expect_fail_rules = string_list(s, judge.value("expect_fail", json()), "/judge/expect_fail");
+    if (judge.contains("timeout_ms")) {
+      if (!judge["timeout_ms"].is_number_integer())
+        s.fail("/judge/timeout_ms", "timeout_ms must be an integer");
+      s.timeout = std::chrono::milliseconds(judge["timeout_ms"].get<int>());
+    }
+  }
+  return s;
+}
+
+scenario load_scenario(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw scenario_error(fmt::format("{}: cannot open file", file));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return parse_scenario(buf.str(), file, derive_id(file));
+}
+
+std::vector<std::string> find_scenario_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    if (fs::is_directory(p)) {
+      for (const auto& entry : fs::recursive_directory_iterator(p))
+        if (entry.is_regular_file() && entry.path().extension() == ".toml")
+          out.push_back(entry.path().string());
+    } else {
+      out.push_back(p);  // a missing file is reported by the loader, not dropped here
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text, bool ignore_case) {
+  auto eq = [ignore_case](char a, char b) {
+    if (!ignore_case) return a == b;
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  };
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    // '*' first: a literal '*' in the text must not consume the wildcard as an exact match.
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && (pattern[p] == '?' || eq(pattern[p], text[t]))) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
+  return p == pattern.size();
+}
+
+}  // namespace ph::harness

@@ -1,0 +1,67 @@
+#pragma once
+// A scenario as loaded from TOML: metadata, the client's steps, the server's script or
+// model, and what the judge should make of it. Protocol-specific sections stay JSON here;
+// each protocol's dialect and driver validate their own parts (see protocol registry).
+
+#include <chrono>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ph::harness {
+
+// A problem with a scenario file; what() is "file:line: problem".
+class scenario_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct client_step {
+  std::string op;
+  nlohmann::json args = nlohmann::json::object();
+  nlohmann::json expect;  // null: must succeed; object: subset of the outcome, or {error=...}
+  std::string pointer;    // JSON pointer of this step in the document, for where()
+};
+
+struct scenario {
+  std::string id;  // path below scenarios/ without .toml, e.g. "smtp/data-dot-stuffing"
+  std::string file;
+  std::string protocol;
+  std::string summary;
+  std::vector<std::string> rfc;
+  std::vector<std::string> tags;
+
+  std::vector<client_step> client;
+  nlohmann::json client_options = nlohmann::json::object();  // [client_options]
+  nlohmann::json server = nlohmann::json::object();          // [server], dialect-specific
+
+  std::vector<std::string> skip_rules;         // rules that do not apply here
+  std::vector<std::string> expect_fail_rules;  // rules this scenario must see broken
+  std::chrono::milliseconds timeout{10000};    // whole-run bound
+
+  nlohmann::json document;           // the whole file, as JSON
+  std::map<std::string, int> lines;  // JSON pointer -> line in file
+
+  // "file:line" for the value at pointer (or its nearest ancestor that has a line).
+  [[nodiscard]] std::string where(const std::string& pointer) const;
+  // Throws scenario_error "file:line: message".
+  [[noreturn]] void fail(const std::string& pointer, const std::string& message) const;
+  // Client step timeout (client_options.timeout_ms, default 2000 ms).
+  [[nodiscard]] std::chrono::milliseconds client_timeout() const;
+};
+
+// Loads and validates the protocol-independent parts. `root` is the folder ids are
+// relative to (the nearest ancestor named "scenarios", else the file's folder).
+scenario load_scenario(const std::string& file);
+scenario parse_scenario(const std::string& text, const std::string& file, const std::string& id);
+
+// Files named *.toml below each path (or the path itself), sorted.
+std::vector<std::string> find_scenario_files(const std::vector<std::string>& paths);
+
+// Glob match with '*' and '?', as used by --filter and scenario patterns.
+bool glob_match(std::string_view pattern, std::string_view text, bool ignore_case = false);
+
+}  // namespace ph::harness

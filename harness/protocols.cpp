@@ -1,0 +1,21 @@
+#include "harness/protocols.hpp"
+
+#include "harness/drivers/smtp_driver.hpp"
+
+namespace ph::harness {
+
+const std::vector<protocol_entry>& protocol_table() {
+  static const drivers::smtp_driver smtp;
+  static const std::vector<protocol_entry> table = {
+      {"smtp", smtp},
+  };
+  return table;
+}
+
+const protocol_entry* find_protocol(std::string_view name) {
+  for (const auto& row : protocol_table())
+    if (row.name == name) return &row;
+  return nullptr;
+}
+
+}  // namespace ph::harness

@@ -1,0 +1,48 @@
+#pragma once
+// The judge's side of the harness: RFC rules that read a transcript and nothing else.
+// Rules share no parsing code with clients/ or fakeservers/ (a layering test enforces it):
+// the thing testing must not inherit the bugs of the thing tested.
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "harness/model/result.hpp"
+#include "harness/model/scenario.hpp"
+#include "harness/model/transcript.hpp"
+
+namespace ph::harness::rules {
+
+// What a rule may know besides the transcript: the scenario (null in `serve`, where any
+// client connects), for rules that need an oracle (T+O in rfc-rules.md).
+struct context {
+  const scenario* scen = nullptr;
+};
+
+class rule {
+ public:
+  virtual ~rule() = default;
+  [[nodiscard]] virtual const rule_info& info() const = 0;
+  // Judges one connection: fail with evidence, pass when the rule applied and held,
+  // not_applicable when the transcript never exercised it.
+  [[nodiscard]] virtual rule_result check(const transcript& t, const context& ctx) const = 0;
+};
+
+// Every rule of a protocol, in catalogue order (empty for an unknown protocol).
+std::span<const rule* const> rules_for(std::string_view protocol);
+
+// Every rule of every protocol.
+std::vector<const rule*> all_rules();
+
+// Judges all connections: a rule fails if it fails on any connection (evidence from
+// each), passes if it passed somewhere and failed nowhere, else is not applicable.
+std::vector<rule_result> judge(std::string_view protocol,
+                               const std::vector<transcript>& connections, const context& ctx);
+
+// Helpers for rule implementations.
+rule_result pass(const rule_info& info, std::string message = {});
+rule_result not_applicable(const rule_info& info, std::string message = {});
+rule_result fail(const rule_info& info, std::string message, std::vector<evidence> ev);
+
+}  // namespace ph::harness::rules

@@ -1,0 +1,131 @@
+#include "harness/rules/smtp/smtp_check.hpp"
+
+#include <algorithm>
+
+#include "harness/rules/smtp/smtp_syntax.hpp"
+
+namespace ph::harness::rules::smtp {
+
+namespace {
+
+// Enough evidence to find every kind of break without flooding a report.
+constexpr std::size_t max_evidence = 8;
+
+}  // namespace
+
+void findings::add(std::vector<finding>& to, std::string message, int event,
+                   std::string_view bytes) {
+  if (to.size() >= max_evidence) return;
+  to.push_back({std::move(message), evidence{0, event, excerpt(bytes)}});
+}
+
+void findings::fail(std::string message, int event, std::string_view bytes) {
+  applied_ = true;
+  ++strong_total_;
+  add(strong_, std::move(message), event, bytes);
+}
+
+void findings::fail_weak(std::string message, int event, std::string_view bytes) {
+  applied_ = true;
+  ++weak_total_;
+  add(weak_findings_, std::move(message), event, bytes);
+}
+
+rule_result findings::result() const {
+  auto build = [](const rule_info& info, const std::vector<finding>& list, std::size_t total) {
+    std::string message = list.front().message;
+    if (total > 1) message += " (" + std::to_string(total - 1) + " more)";
+    std::vector<evidence> ev;
+    for (const auto& f : list)
+      ev.push_back(f.ev);
+    return rules::fail(info, std::move(message), std::move(ev));
+  };
+  if (strong_total_ > 0) return build(info_, strong_, strong_total_);
+  if (weak_total_ > 0) return build(weak_, weak_findings_, weak_total_);
+  return applied_ ? rules::pass(info_) : rules::not_applicable(info_);
+}
+
+bool may_continue_group(const session& s, int i) {
+  if (i < 0 || static_cast<std::size_t>(i) >= s.turns.size()) return false;
+  const turn& t = s.turns[static_cast<std::size_t>(i)];
+  const ehlo_state* e = s.ehlo_for(i);
+  if (e == nullptr || !e->has("PIPELINING")) return false;
+  // RFC 2920 §3.1: message content may be the first "command" of a group.
+  if (t.kind == turn_kind::content) return true;
+  if (t.kind != turn_kind::command) return false;
+  static constexpr std::string_view mid_group[] = {"MAIL", "RCPT", "RSET", "SEND",
+                                                   "SOML", "SAML", "BDAT"};
+  if (std::find(std::begin(mid_group), std::end(mid_group), t.verb) != std::end(mid_group))
+    return true;
+  if (t.verb == "AUTH" && t.auth >= 0) {
+    // RFC 4954 §4: one round trip, client speaks first, no security layer.
+    const auth_exchange& a = s.auths[static_cast<std::size_t>(t.auth)];
+    return a.has_initial_response && (a.mechanism == "PLAIN" || a.mechanism == "EXTERNAL");
+  }
+  return false;
+}
+
+bool sent_early(const session& s, int i) {
+  if (i < 0 || static_cast<std::size_t>(i) >= s.turns.size()) return false;
+  const turn& t = s.turns[static_cast<std::size_t>(i)];
+  const int r = s.awaited_reply(i);
+  if (r < 0) {
+    const bool has_prev = i > 0 && s.turns[static_cast<std::size_t>(i) - 1].segment == t.segment;
+    return has_prev || t.segment == s.greeting_segment;
+  }
+  const reply& rep = s.replies[static_cast<std::size_t>(r)];
+  return !rep.complete || t.first_event < rep.final_event;
+}
+
+int mail_for_block(const session& s, const data_block& b) {
+  if (b.mail >= 0) return b.mail;
+  for (int i = b.command - 1; i >= 0; --i) {
+    const turn& t = s.turns[static_cast<std::size_t>(i)];
+    if (t.segment != b.segment) break;
+    if (t.is("MAIL")) return i;
+  }
+  return -1;
+}
+
+std::vector<std::string> extensions_for_param(std::string_view keyword, std::string_view value) {
+  const std::string k = upper_ascii(keyword);
+  if (k == "BODY") {
+    if (iequals(value, "BINARYMIME")) return {"BINARYMIME"};
+    return {"8BITMIME", "BINARYMIME"};  // RFC 6152 §2; RFC 3030 §3 implies it
+  }
+  if (k == "RET" || k == "ENVID" || k == "NOTIFY" || k == "ORCPT") return {"DSN"};
+  if (k == "HOLDFOR" || k == "HOLDUNTIL") return {"FUTURERELEASE"};
+  if (k == "BY") return {"DELIVERBY"};
+  // SIZE, SMTPUTF8, AUTH, MT-PRIORITY, REQUIRETLS...: the keyword names its extension.
+  return {k};
+}
+
+std::vector<std::string> auth_mechanisms(const ehlo_state& e) {
+  std::vector<std::string> out;
+  auto add_words = [&out](std::string_view text) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      const std::size_t sp = text.find(' ', pos);
+      const std::string_view w = text.substr(pos, sp == std::string_view::npos ? sp : sp - pos);
+      if (!w.empty()) out.push_back(upper_ascii(w));
+      if (sp == std::string_view::npos) break;
+      pos = sp + 1;
+    }
+  };
+  for (const auto& [keyword, params] : e.keywords) {
+    if (keyword == "AUTH") {
+      add_words(params);
+    } else if (keyword.rfind("AUTH=", 0) == 0) {
+      add_words(std::string_view(keyword).substr(5));
+      add_words(params);
+    }
+  }
+  return out;
+}
+
+std::string line_around(std::string_view text, std::size_t at) {
+  const std::size_t start = at > 30 ? at - 30 : 0;
+  return std::string(text.substr(std::min(start, text.size()), 80));
+}
+
+}  // namespace ph::harness::rules::smtp

@@ -1,0 +1,104 @@
+#pragma once
+// Internal to the SMTP rules: how one check reports on one connection, helpers the rule
+// groups share, and the checks themselves (one function per catalogue rule).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/rules/rule.hpp"
+#include "harness/rules/smtp/smtp_session.hpp"
+
+namespace ph::harness::rules::smtp {
+
+// Collects one rule's findings on one connection. A rule whose catalogue row mixes levels
+// ("MUST ...; SHOULD ...") reports breaks of its weaker part with fail_weak(), which points
+// the result at a SHOULD-level twin of the rule's info (same id) so the verdict is WARN,
+// not FAIL.
+class findings {
+ public:
+  findings(const rule_info& info, const rule_info& weak) : info_(info), weak_(weak) {}
+
+  // The transcript exercised the rule (without this the result is not_applicable).
+  void applied() { applied_ = true; }
+  void fail(std::string message, int event, std::string_view bytes);
+  void fail_weak(std::string message, int event, std::string_view bytes);
+  [[nodiscard]] rule_result result() const;
+
+ private:
+  struct finding {
+    std::string message;
+    evidence ev;
+  };
+  void add(std::vector<finding>& to, std::string message, int event, std::string_view bytes);
+
+  const rule_info& info_;
+  const rule_info& weak_;
+  bool applied_ = false;
+  std::vector<finding> strong_;
+  std::vector<finding> weak_findings_;
+  std::size_t strong_total_ = 0;
+  std::size_t weak_total_ = 0;
+};
+
+using check_fn = void (*)(const session& s, const context& ctx, findings& f);
+
+// --- shared helpers ---------------------------------------------------------------------
+
+// True when the client could send its next turn without waiting for turn i's reply:
+// PIPELINING in force and turn i a command RFC 2920 §3.1 allows mid-group (MAIL, RCPT,
+// RSET, SEND/SOML/SAML, BDAT; AUTH PLAIN/EXTERNAL with an initial response per RFC 4954 §4).
+bool may_continue_group(const session& s, int i);
+// True when the next turn i was sent before the reply it had to wait for was complete.
+bool sent_early(const session& s, int i);
+// The MAIL turn of a block's transaction (the last MAIL before it when MAIL failed), or -1.
+int mail_for_block(const session& s, const data_block& b);
+// EHLO keywords that make a MAIL/RCPT parameter legal (RFC 5321 §4.1.1.11 and extensions).
+std::vector<std::string> extensions_for_param(std::string_view keyword, std::string_view value);
+// The mechanisms an EHLO reply lists for AUTH (also the old "AUTH=" form), upper-cased.
+std::vector<std::string> auth_mechanisms(const ehlo_state& e);
+// The line of `text` around `at`, for evidence (at most ~80 bytes).
+std::string line_around(std::string_view text, std::size_t at);
+
+// --- checks, in catalogue order ----------------------------------------------------------
+
+void check_crlf(const session&, const context&, findings&);
+void check_data_smuggle(const session&, const context&, findings&);
+void check_dot_stuff(const session&, const context&, findings&);
+void check_data_end(const session&, const context&, findings&);
+void check_data_354(const session&, const context&, findings&);
+void check_greeting_wait(const session&, const context&, findings&);
+void check_lockstep(const session&, const context&, findings&);
+void check_pipe_group(const session&, const context&, findings&);
+void check_pipe_status(const session&, const context&, findings&);
+void check_ehlo_first(const session&, const context&, findings&);
+void check_helo_fallback(const session&, const context&, findings&);
+void check_ehlo_arg(const session&, const context&, findings&);
+void check_path_syntax(const session&, const context&, findings&);
+void check_fqdn(const session&, const context&, findings&);
+void check_ascii_envelope(const session&, const context&, findings&);
+void check_len_cmd(const session&, const context&, findings&);
+void check_len_text(const session&, const context&, findings&);
+void check_params_advertised(const session&, const context&, findings&);
+void check_one_txn(const session&, const context&, findings&);
+void check_8bit(const session&, const context&, findings&);
+void check_size(const session&, const context&, findings&);
+void check_starttls_handshake(const session&, const context&, findings&);
+void check_starttls_reset(const session&, const context&, findings&);
+void check_starttls_once(const session&, const context&, findings&);
+void check_auth_state(const session&, const context&, findings&);
+void check_auth_ir(const session&, const context&, findings&);
+void check_auth_plain_fmt(const session&, const context&, findings&);
+void check_auth_cleartext(const session&, const context&, findings&);
+void check_quit(const session&, const context&, findings&);
+void check_localpart_case(const session&, const context&, findings&);
+void check_return_path(const session&, const context&, findings&);
+void check_imf_required(const session&, const context&, findings&);
+void check_imf_sender(const session&, const context&, findings&);
+void check_imf_msgid(const session&, const context&, findings&);
+void check_imf_fields(const session&, const context&, findings&);
+void check_imf_date(const session&, const context&, findings&);
+void check_imf_ascii(const session&, const context&, findings&);
+
+}  // namespace ph::harness::rules::smtp

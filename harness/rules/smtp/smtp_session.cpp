@@ -1,0 +1,511 @@
+#include "harness/rules/smtp/smtp_session.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+namespace ph::harness::rules::smtp {
+
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+char upper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+std::string to_upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = upper(c);
+  return out;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+int code_of(std::string_view line) {
+  if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2])) return 0;
+  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
+int event_at(const std::vector<std::pair<std::size_t, int>>& map, std::size_t offset) {
+  if (map.empty()) return -1;
+  auto it = std::upper_bound(map.begin(), map.end(), offset,
+                             [](std::size_t off, const auto& entry) { return off < entry.first; });
+  if (it == map.begin()) return map.front().second;
+  return std::prev(it)->second;
+}
+
+// Splits the control channel at TLS boundaries and records who ended the connection.
+void split_segments(const transcript& t, session& s) {
+  s.segments.emplace_back();
+  bool handshaking = false;
+  for (std::size_t n = 0; n < t.events.size(); ++n) {
+    const event& e = t.events[n];
+    const int i = static_cast<int>(n);
+    if (e.channel != 0) continue;
+    switch (e.kind) {
+      case event_kind::data: {
+        if (e.bytes.empty()) break;
+        const bool from_client = e.dir == direction::client_to_server;
+        if (from_client && s.first_client_event < 0) s.first_client_event = i;
+        if (handshaking) {
+          // RFC 3207 §4: only a TLS ClientHello may follow the 220; the server records
+          // plaintext it received instead.
+          if (from_client) {
+            tls_boundary& b = s.tls.back();
+            if (b.plaintext_event < 0) b.plaintext_event = i;
+            b.plaintext += e.bytes;
+          }
+          break;
+        }
+        segment& seg = s.segments.back();
+        if (from_client) {
+          seg.client_events.emplace_back(seg.client.size(), i);
+          seg.client += e.bytes;
+        } else {
+          seg.server_events.emplace_back(seg.server.size(), i);
+          seg.server += e.bytes;
+        }
+        break;
+      }
+      case event_kind::tls_start:
+        if (handshaking) break;
+        s.tls.emplace_back();
+        s.tls.back().start_event = i;
+        handshaking = true;
+        break;
+      case event_kind::tls_ready:
+      case event_kind::tls_failed: {
+        if (!handshaking) break;
+        handshaking = false;
+        const bool ok = e.kind == event_kind::tls_ready;
+        (ok ? s.tls.back().ready_event : s.tls.back().failed_event) = i;
+        segment next;
+        next.tls = ok;
+        next.boundary = static_cast<int>(s.tls.size()) - 1;
+        s.segments.push_back(std::move(next));
+        break;
+      }
+      case event_kind::close:
+      case event_kind::reset:
+        if (s.end_event < 0) {
+          s.end_event = i;
+          s.client_ended = e.dir == direction::client_to_server;
+          s.ended_by_reset = e.kind == event_kind::reset;
+        }
+        break;
+      case event_kind::open:
+      case event_kind::note:
+        break;
+    }
+  }
+}
+
+void parse_replies(session& s, int si) {
+  segment& seg = s.segments[static_cast<std::size_t>(si)];
+  seg.first_reply = static_cast<int>(s.replies.size());
+  const std::string_view in = seg.server;
+  std::size_t pos = 0;
+  reply cur;
+  bool open = false;
+  while (pos < in.size()) {
+    const std::size_t lf = in.find('\n', pos);
+    const std::size_t end = lf == npos ? in.size() : lf;
+    std::string_view line = in.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!open) {
+      cur = reply{};
+      cur.segment = si;
+      cur.first_event = s.server_event_at(si, pos);
+      open = true;
+    }
+    cur.lines.emplace_back(line);
+    const bool continuation = line.size() >= 4 && code_of(line) != 0 && line[3] == '-';
+    if (lf == npos || !continuation) {
+      // RFC 5321 §4.2.1: the final line is "xyz SP text" or just "xyz"; a line without
+      // a code also ends the reply so that junk cannot swallow later replies.
+      cur.code = code_of(line) != 0 ? code_of(line) : code_of(cur.lines.front());
+      cur.complete = lf != npos;
+      cur.final_event = s.server_event_at(si, lf == npos ? in.size() - 1 : lf);
+      s.replies.push_back(std::move(cur));
+      open = false;
+    }
+    pos = lf == npos ? in.size() : lf + 1;
+  }
+  if (open) {
+    cur.code = code_of(cur.lines.front());
+    cur.final_event = s.server_event_at(si, in.size() - 1);
+    s.replies.push_back(std::move(cur));
+  }
+  seg.reply_count = static_cast<int>(s.replies.size()) - seg.first_reply;
+}
+
+// Parses "BDAT size [LAST]" (RFC 3030 §2); false when the argument is not that.
+bool parse_bdat(std::string_view arg, std::uint64_t& size, bool& last) {
+  const std::size_t sp = arg.find(' ');
+  const std::string_view num = arg.substr(0, sp);
+  if (num.empty() || num.size() > 19) return false;
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), size);
+  if (ec != std::errc{} || p != num.data() + num.size()) return false;
+  last = false;
+  if (sp == npos) return true;
+  if (to_upper(arg.substr(sp + 1)) != "LAST") return false;
+  last = true;
+  return true;
+}
+
+class turn_parser {
+ public:
+  turn_parser(session& s, int si)
+      : s_(s), si_(si), in_(s.segments[static_cast<std::size_t>(si)].client) {
+    const segment& seg = s.segments[static_cast<std::size_t>(si)];
+    next_reply_ = seg.first_reply;
+    end_reply_ = seg.first_reply + seg.reply_count;
+    // RFC 5321 §3.1: the session opens with the server's greeting, answering nothing.
+    if (si == s.greeting_segment && seg.reply_count > 0) s.greeting = next_reply_++;
+  }
+
+  void run() {
+    while (pos_ < in_.size()) {
+      if (!step()) break;
+    }
+  }
+
+ private:
+  int take_reply() { return next_reply_ < end_reply_ ? next_reply_++ : -1; }
+
+  const reply* reply_of(int r) const {
+    return r >= 0 ? &s_.replies[static_cast<std::size_t>(r)] : nullptr;
+  }
+
+  void place(turn& t) {
+    t.first_event = s_.client_event_at(si_, t.offset);
+    t.last_event = s_.client_event_at(si_, t.offset + (t.size > 0 ? t.size - 1 : 0));
+  }
+
+  int push(turn t) {
+    s_.turns.push_back(std::move(t));
+    return static_cast<int>(s_.turns.size()) - 1;
+  }
+
+  // Returns false when the rest of the segment is not SMTP (bytes before a handshake).
+  bool step() {
+    const std::size_t crlf = in_.find("\r\n", pos_);
+    turn t;
+    t.segment = si_;
+    t.offset = pos_;
+    t.ehlo = ehlo_;
+    t.txn = txn_;
+    if (crlf == npos) {
+      t.raw = in_.substr(pos_);
+      t.terminated = false;
+    } else {
+      t.raw = in_.substr(pos_, crlf + 2 - pos_);
+    }
+    t.size = t.raw.size();
+    pos_ += t.size;
+
+    if (auth_ >= 0) {
+      t.kind = turn_kind::auth_response;
+      t.auth = auth_;
+      place(t);
+      t.reply = take_reply();
+      const reply* r = reply_of(t.reply);
+      const int idx = push(std::move(t));
+      auth_exchange& a = s_.auths[static_cast<std::size_t>(auth_)];
+      a.responses.push_back(idx);
+      if (r == nullptr || r->code != 334) {
+        a.final_reply = r != nullptr ? s_.turns[static_cast<std::size_t>(idx)].reply : -1;
+        auth_ = -1;
+      }
+      return true;
+    }
+
+    const std::string_view line = t.line();
+    const std::size_t sp = line.find(' ');
+    t.verb = to_upper(line.substr(0, sp));
+    if (sp != npos) t.arg = line.substr(sp + 1);
+
+    std::uint64_t chunk = 0;
+    bool last = false;
+    const bool bdat = t.verb == "BDAT" && t.terminated && parse_bdat(t.arg, chunk, last);
+    std::size_t chunk_at = pos_;
+    std::size_t chunk_len = 0;
+    if (bdat) {
+      // RFC 3030 §2: exactly `chunk` octets follow the line, with no reply in between.
+      chunk_len = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, in_.size() - pos_));
+      t.size += chunk_len;
+      pos_ += chunk_len;
+      if (chunk_len < chunk) t.terminated = false;
+    }
+    place(t);
+    t.reply = take_reply();
+    const reply* r = reply_of(t.reply);
+    const int idx = push(std::move(t));
+    turn& cmd = s_.turns[static_cast<std::size_t>(idx)];
+
+    if (cmd.verb == "EHLO" || cmd.verb == "HELO") {
+      if (r != nullptr && r->positive()) {
+        ehlo_state st;
+        st.turn = idx;
+        st.extended = cmd.verb == "EHLO";
+        if (st.extended) {
+          for (std::size_t i = 1; i < r->lines.size(); ++i) {
+            const std::string_view text = r->text(i);
+            const std::size_t ksp = text.find(' ');
+            std::string keyword = to_upper(text.substr(0, ksp));
+            if (keyword.empty()) continue;
+            st.keywords[keyword] = ksp == npos ? std::string{} : std::string(text.substr(ksp + 1));
+          }
+        }
+        s_.ehlos.push_back(std::move(st));
+        ehlo_ = static_cast<int>(s_.ehlos.size()) - 1;
+        txn_ = -1;
+      }
+    } else if (cmd.verb == "MAIL") {
+      if (r != nullptr && r->positive()) txn_ = idx;
+    } else if (cmd.verb == "RSET") {
+      txn_ = -1;
+    } else if (cmd.verb == "AUTH") {
+      auth_exchange a;
+      a.command = idx;
+      const std::string_view arg = cmd.arg;
+      const std::size_t msp = arg.find(' ');
+      a.mechanism = to_upper(arg.substr(0, msp));
+      if (msp != npos) {
+        a.has_initial_response = true;
+        a.initial_response = arg.substr(msp + 1);
+      }
+      s_.auths.push_back(std::move(a));
+      cmd.auth = static_cast<int>(s_.auths.size()) - 1;
+      if (r != nullptr && r->code == 334) {
+        auth_ = cmd.auth;
+      } else if (r != nullptr) {
+        s_.auths.back().final_reply = cmd.reply;
+      }
+    } else if (cmd.verb == "DATA") {
+      // RFC 5321 §3.3: content follows only a 3yz reply; otherwise the next line is a command.
+      if (r != nullptr && r->code / 100 == 3) read_content(idx);
+    } else if (bdat) {
+      add_chunk(idx, chunk_at, chunk_len, last, chunk_len == chunk);
+    } else if (cmd.verb == "STARTTLS") {
+      if (r != nullptr && r->positive()) {
+        end_at_starttls(idx);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void read_content(int data_turn) {
+    data_block b;
+    b.command = data_turn;
+    b.mail = txn_;
+    b.segment = si_;
+    const std::size_t start = pos_;
+    std::size_t p = pos_;
+    bool done = false;
+    while (p < in_.size()) {
+      const std::size_t e = in_.find("\r\n", p);
+      const std::size_t end = e == npos ? in_.size() : e;
+      const std::string_view line = std::string_view(in_).substr(p, end - p);
+      // RFC 5321 §4.1.1.4: the content ends at a line holding only ".".
+      if (e != npos && line == ".") {
+        done = true;
+        p = e + 2;
+        break;
+      }
+      // RFC 5321 §4.5.2: the receiver drops the first "." of a line that starts with one.
+      const bool stuffed = !line.empty() && line.front() == '.';
+      b.pieces.push_back({b.message.size(), p + (stuffed ? 1 : 0)});
+      b.message.append(line.substr(stuffed ? 1 : 0));
+      if (e == npos) {
+        p = in_.size();
+        break;
+      }
+      b.message += "\r\n";
+      p = e + 2;
+    }
+    b.raw = in_.substr(start, (done ? p - 3 : p) - start);
+    b.terminated = done;
+    const int bi = static_cast<int>(s_.blocks.size());
+    if (p > start) {
+      turn t;
+      t.kind = turn_kind::content;
+      t.segment = si_;
+      t.offset = start;
+      t.size = p - start;
+      t.terminated = done;
+      t.ehlo = ehlo_;
+      t.txn = txn_;
+      t.block = bi;
+      place(t);
+      t.reply = take_reply();
+      b.content = push(std::move(t));
+      b.reply = s_.turns.back().reply;
+    }
+    s_.blocks.push_back(std::move(b));
+    s_.turns[static_cast<std::size_t>(data_turn)].block = bi;
+    pos_ = p;
+    if (done) txn_ = -1;
+  }
+
+  void add_chunk(int idx, std::size_t at, std::size_t len, bool last, bool whole) {
+    if (bdat_block_ < 0) {
+      data_block b;
+      b.command = idx;
+      b.mail = txn_;
+      b.segment = si_;
+      b.bdat = true;
+      s_.blocks.push_back(std::move(b));
+      bdat_block_ = static_cast<int>(s_.blocks.size()) - 1;
+    }
+    data_block& b = s_.blocks[static_cast<std::size_t>(bdat_block_)];
+    b.pieces.push_back({b.message.size(), at});
+    b.message.append(in_, at, len);
+    b.raw = b.message;
+    s_.turns[static_cast<std::size_t>(idx)].block = bdat_block_;
+    if (last && whole) {
+      b.terminated = true;
+      b.reply = s_.turns[static_cast<std::size_t>(idx)].reply;
+      bdat_block_ = -1;
+      txn_ = -1;
+    }
+  }
+
+  void end_at_starttls(int idx) {
+    int bi = -1;
+    if (static_cast<std::size_t>(si_) + 1 < s_.segments.size())
+      bi = s_.segments[static_cast<std::size_t>(si_) + 1].boundary;
+    if (bi < 0) {
+      // The server answered 2xx but never began the handshake: keep the facts anyway.
+      s_.tls.emplace_back();
+      bi = static_cast<int>(s_.tls.size()) - 1;
+    }
+    tls_boundary& b = s_.tls[static_cast<std::size_t>(bi)];
+    b.command = idx;
+    if (pos_ < in_.size()) {
+      b.early_bytes = in_.substr(pos_);
+      b.early_event = s_.client_event_at(si_, pos_);
+    }
+    for (int r = next_reply_; r < end_reply_; ++r) {
+      reply& rep = s_.replies[static_cast<std::size_t>(r)];
+      rep.injected = true;
+      if (b.injected_event < 0) b.injected_event = rep.first_event;
+      for (const auto& l : rep.lines)
+        b.injected += l + "\r\n";
+    }
+    pos_ = in_.size();
+  }
+
+  session& s_;
+  int si_;
+  const std::string& in_;
+  std::size_t pos_ = 0;
+  int next_reply_ = 0;
+  int end_reply_ = 0;
+  int ehlo_ = -1;
+  int txn_ = -1;
+  int auth_ = -1;
+  int bdat_block_ = -1;
+};
+
+}  // namespace
+
+std::string_view reply::text(std::size_t i) const {
+  if (i >= lines.size()) return {};
+  const std::string_view l = lines[i];
+  return l.size() > 4 ? l.substr(4) : std::string_view{};
+}
+
+std::string_view turn::line() const {
+  std::string_view l = raw;
+  if (terminated && l.size() >= 2 && l.substr(l.size() - 2) == "\r\n") l.remove_suffix(2);
+  return l;
+}
+
+bool ehlo_state::has(std::string_view keyword) const {
+  return keywords.find(std::string(keyword)) != keywords.end();
+}
+
+std::string ehlo_state::params(std::string_view keyword) const {
+  auto it = keywords.find(std::string(keyword));
+  return it == keywords.end() ? std::string{} : it->second;
+}
+
+int session::client_event_at(int seg, std::size_t offset) const {
+  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
+  return event_at(segments[static_cast<std::size_t>(seg)].client_events, offset);
+}
+
+int session::server_event_at(int seg, std::size_t offset) const {
+  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
+  return event_at(segments[static_cast<std::size_t>(seg)].server_events, offset);
+}
+
+int session::message_event_at(const data_block& block, std::size_t at) const {
+  if (block.pieces.empty()) {
+    return block.command >= 0 ? turns[static_cast<std::size_t>(block.command)].last_event : -1;
+  }
+  auto it = std::upper_bound(
+      block.pieces.begin(), block.pieces.end(), at,
+      [](std::size_t off, const data_block::piece& p) { return off < p.message_offset; });
+  if (it != block.pieces.begin()) --it;
+  const std::size_t delta = at >= it->message_offset ? at - it->message_offset : 0;
+  return client_event_at(block.segment, it->stream_offset + delta);
+}
+
+int session::awaited_reply(int i) const {
+  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return -1;
+  const turn& t = turns[static_cast<std::size_t>(i)];
+  if (i > 0 && turns[static_cast<std::size_t>(i) - 1].segment == t.segment)
+    return turns[static_cast<std::size_t>(i) - 1].reply;
+  return t.segment == greeting_segment ? greeting : -1;
+}
+
+const ehlo_state* session::ehlo_for(int i) const {
+  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return nullptr;
+  const int e = turns[static_cast<std::size_t>(i)].ehlo;
+  return e >= 0 ? &ehlos[static_cast<std::size_t>(e)] : nullptr;
+}
+
+std::vector<int> session::commands() const {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < turns.size(); ++i)
+    if (turns[i].kind == turn_kind::command) out.push_back(static_cast<int>(i));
+  return out;
+}
+
+session parse_session(const transcript& t) {
+  session s;
+  split_segments(t, s);
+  for (std::size_t i = 0; i < s.segments.size(); ++i)
+    parse_replies(s, static_cast<int>(i));
+  // With implicit TLS (RFC 8314 §3.3) nothing crosses the wire before the first handshake.
+  for (std::size_t i = 0; i < s.segments.size(); ++i) {
+    if (!s.segments[i].client.empty() || !s.segments[i].server.empty()) {
+      s.greeting_segment = static_cast<int>(i);
+      break;
+    }
+  }
+  for (std::size_t i = 0; i < s.segments.size(); ++i)
+    turn_parser(s, static_cast<int>(i)).run();
+  return s;
+}
+
+bool is_known_verb(std::string_view verb) {
+  static constexpr std::array<std::string_view, 19> verbs = {
+      "HELO", "EHLO", "MAIL", "RCPT",     "DATA", "RSET", "VRFY", "EXPN", "HELP", "NOOP",
+      "QUIT", "AUTH", "BDAT", "STARTTLS", "ETRN", "TURN", "ATRN", "SEND", "SAML"};
+  return std::find(verbs.begin(), verbs.end(), verb) != verbs.end() || verb == "SOML";
+}
+
+std::string excerpt(std::string_view bytes, std::size_t at, std::size_t max) {
+  if (at >= bytes.size()) return {};
+  return std::string(bytes.substr(at, max));
+}
+
+}  // namespace ph::harness::rules::smtp

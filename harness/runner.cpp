@@ -1,0 +1,262 @@
+#include "harness/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "harness/expect.hpp"
+#include "harness/external_client.hpp"
+#include "harness/protocols.hpp"
+#include "harness/rules/rule.hpp"
+
+namespace ph::harness {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+std::chrono::microseconds since(clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t);
+}
+
+const protocol_entry& protocol_of(const scenario& scen) {
+  const protocol_entry* p = find_protocol(scen.protocol);
+  if (!p) scen.fail("/protocol", fmt::format("unknown protocol '{}'", scen.protocol));
+  return *p;
+}
+
+void validate_rule_ids(const scenario& scen) {
+  std::set<std::string> known;
+  for (const rules::rule* r : rules::rules_for(scen.protocol))
+    known.insert(r->info().id);
+  auto check = [&](const std::vector<std::string>& ids, const std::string& ptr) {
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (!known.contains(ids[i]))
+        scen.fail(ptr + "/" + std::to_string(i),
+                  fmt::format("unknown {} rule '{}'", scen.protocol, ids[i]));
+  };
+  check(scen.skip_rules, "/judge/skip_rules");
+  check(scen.expect_fail_rules, "/judge/expect_fail");
+}
+
+// Runs the steps with the in-tree client of the scenario's protocol.
+void run_in_tree(const scenario& scen, const endpoint& ep, scenario_result& result) {
+  const driver& d = protocol_of(scen).client_driver;
+  std::unique_ptr<client_session> client;
+  try {
+    client = d.start(scen, ep);
+  } catch (...) {
+    result.problems.push_back("client could not be created: " +
+                              d.describe_error(std::current_exception()).dump());
+    return;
+  }
+  for (const auto& step : scen.client) {
+    step_result sr;
+    sr.op = step.op;
+    auto started = clock::now();
+    try {
+      sr.outcome = client->perform(step);
+    } catch (...) {
+      sr.outcome = d.describe_error(std::current_exception());
+    }
+    sr.elapsed = since(started);
+    if (auto diff = match_outcome(step.expect, sr.outcome)) {
+      sr.matched = false;
+      sr.mismatch =
+          fmt::format("{}: step '{}': {}", scen.where(step.pointer + "/expect"), step.op, *diff);
+    }
+    result.steps.push_back(std::move(sr));
+  }
+  client.reset();  // closes the connection (without QUIT unless a step sent it)
+}
+
+void run_external(const scenario& scen, const endpoint& ep, const run_options& opts,
+                  scenario_result& result) {
+  external_run run = run_external_client(*opts.client_cmd, scen, ep, opts.work_dir);
+  result.client_log = run.stderr_text;
+  for (const auto& p : run.problems)
+    result.problems.push_back(p);
+  for (std::size_t i = 0; i < scen.client.size(); ++i) {
+    const auto& step = scen.client[i];
+    step_result sr;
+    sr.op = step.op;
+    if (i < run.outcomes.size()) {
+      sr.outcome = run.outcomes[i];
+    } else {
+      sr.outcome = {{"error", "not_reported"},
+                    {"message", "the external client reported no outcome"}};
+    }
+    if (auto diff = match_outcome(step.expect, sr.outcome)) {
+      sr.matched = false;
+      sr.mismatch =
+          fmt::format("{}: step '{}': {}", scen.where(step.pointer + "/expect"), step.op, *diff);
+    }
+    result.steps.push_back(std::move(sr));
+  }
+}
+
+scenario_result error_result(const std::string& file, const std::string& message) {
+  scenario_result r;
+  r.file = file;
+  r.id = file;
+  r.final = verdict::error;
+  r.problems.push_back(message);
+  return r;
+}
+
+}  // namespace
+
+scenario load_and_validate(const std::string& file) {
+  scenario scen = load_scenario(file);
+  const driver& d = protocol_of(scen).client_driver;
+  fakeservers::validate_server(scen);
+  d.validate(scen);
+  validate_rule_ids(scen);
+  return scen;
+}
+
+void judge(scenario_result& result, const scenario* scen) {
+  rules::context ctx{scen};
+  result.rules = rules::judge(result.protocol, result.connections, ctx);
+  verdict v = verdict::pass;
+  for (const auto& p : result.problems) {
+    (void)p;
+    v = worst(v, verdict::fail);
+  }
+  for (const auto& s : result.steps)
+    if (!s.matched) v = worst(v, verdict::fail);
+  std::set<std::string> skip, expect_fail;
+  if (scen) {
+    skip.insert(scen->skip_rules.begin(), scen->skip_rules.end());
+    expect_fail.insert(scen->expect_fail_rules.begin(), scen->expect_fail_rules.end());
+  }
+  for (auto& r : result.rules) {
+    const std::string& id = r.rule->id;
+    if (skip.contains(id)) {
+      r.result = outcome::not_applicable;
+      r.message = "skipped by the scenario";
+      r.evidence.clear();
+      continue;
+    }
+    if (expect_fail.contains(id)) {
+      if (r.result != outcome::fail) {
+        result.problems.push_back(
+            fmt::format("rule {} was expected to fail but {}", id, to_string(r.result)));
+        v = worst(v, verdict::fail);
+      }
+      continue;  // an expected failure does not count against the client
+    }
+    if (r.result == outcome::fail)
+      v = worst(v, r.rule->lvl == level::must ? verdict::fail : verdict::warn);
+  }
+  result.final = worst(result.final, v);
+}
+
+scenario_result run_scenario_file(const std::string& file, const run_options& opts) {
+  auto started = clock::now();
+  scenario scen;
+  try {
+    scen = load_and_validate(file);
+  } catch (const std::exception& e) {
+    auto r = error_result(file, e.what());
+    r.duration = since(started);
+    return r;
+  }
+  scenario_result result;
+  result.id = scen.id;
+  result.file = scen.file;
+  result.protocol = scen.protocol;
+  result.summary = scen.summary;
+  try {
+    fakeservers::fake_server server(scen, {.session_timeout = scen.timeout});
+    endpoint ep{"127.0.0.1", server.start(), fakeservers::test_ca_pem()};
+    if (opts.client_cmd)
+      run_external(scen, ep, opts, result);
+    else
+      run_in_tree(scen, ep, result);
+    result.secrets = protocol_of(scen).client_driver.secrets(scen);
+    // The client is done; its connections should end promptly (it closed, or the server did).
+    if (!server.wait_idle(0, std::chrono::milliseconds(2000)))
+      result.problems.push_back(
+          "a connection was still open 2 s after the client finished (client did not close)");
+    server.stop();
+    for (auto& rec : server.connections()) {
+      for (auto& p : rec.problems)
+        result.problems.push_back(p);
+      for (auto& e : rec.errors) {
+        result.problems.push_back(e);
+        result.final = verdict::error;
+      }
+      result.connections.push_back(std::move(rec.transcript));
+    }
+    if (result.connections.empty() && !scen.client.empty() && scen.client.front().op != "none")
+      result.problems.push_back("the client never connected");
+  } catch (const std::exception& e) {
+    result.problems.push_back(fmt::format("harness error: {}", e.what()));
+    result.final = verdict::error;
+  }
+  judge(result, &scen);
+  result.duration = since(started);
+  return result;
+}
+
+std::vector<scenario_result> run_scenario_files(const std::vector<std::string>& files,
+                                                const run_options& opts) {
+  std::vector<std::string> selected;
+  for (const auto& f : files) {
+    if (!opts.filter.empty()) {
+      // Filter on the id without loading: ids are paths below scenarios/.
+      std::string id = f;
+      if (auto at = id.rfind("scenarios/"); at != std::string::npos) id = id.substr(at + 10);
+      if (id.ends_with(".toml")) id.resize(id.size() - 5);
+      if (!glob_match(opts.filter, id) && !glob_match(opts.filter, f)) continue;
+    }
+    selected.push_back(f);
+  }
+  std::vector<scenario_result> results(selected.size());
+  std::atomic<std::size_t> next{0};
+  std::size_t done = 0;
+  std::mutex mutex;
+  auto worker = [&] {
+    while (true) {
+      std::size_t i = next++;
+      if (i >= selected.size()) return;
+      results[i] = run_scenario_file(selected[i], opts);
+      std::lock_guard lock(mutex);
+      ++done;
+      if (opts.on_result) opts.on_result(results[i], done, selected.size());
+    }
+  };
+  int jobs = std::max(1, std::min<int>(opts.jobs, static_cast<int>(selected.size())));
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j)
+    threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads)
+    t.join();
+  return results;
+}
+
+scenario_result result_for_connection(const fakeservers::connection_record& rec,
+                                      const scenario& scen) {
+  scenario_result result;
+  result.id = fmt::format("{}#{}", scen.id, rec.transcript.connection);
+  result.file = scen.file;
+  result.protocol = scen.protocol;
+  result.summary = scen.summary;
+  result.problems = rec.problems;
+  for (const auto& e : rec.errors) {
+    result.problems.push_back(e);
+    result.final = verdict::error;
+  }
+  result.connections.push_back(rec.transcript);
+  if (!rec.transcript.events.empty()) result.duration = rec.transcript.events.back().at;
+  judge(result, &scen);
+  return result;
+}
+
+}  // namespace ph::harness

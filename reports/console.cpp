@@ -1,0 +1,72 @@
+#include "reports/console.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "reports/encoding.hpp"
+#include "reports/redactor.hpp"
+
+namespace ph::reports {
+namespace {
+
+using harness::outcome;
+using harness::verdict;
+
+constexpr std::size_t max_evidence_shown = 3;
+
+}  // namespace
+
+std::string console_line(const harness::scenario_result& result, const render_options& options) {
+  const redactor red(result);
+  auto clean = [&](std::string_view text) {
+    return options.redact ? red.apply(text) : std::string(text);
+  };
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(result.duration).count();
+  std::string out =
+      fmt::format("{:<5} {:<32} {:>6} ms\n", harness::to_string(result.final), result.id, ms);
+  if (result.final == verdict::pass) return out;
+
+  for (const auto& r : result.rules) {
+    if (r.result != outcome::fail) continue;
+    if (r.rule != nullptr) {
+      out += fmt::format("      {} ({}, {}): {}\n", r.rule->id, r.rule->rfc,
+                         harness::to_string(r.rule->lvl), visible(clean(r.message)));
+    } else {
+      out += fmt::format("      rule: {}\n", visible(clean(r.message)));
+    }
+    for (std::size_t k = 0; k < r.evidence.size() && k < max_evidence_shown; ++k) {
+      const auto& ev = r.evidence[k];
+      out += fmt::format("        conn {}, event {}: {}\n", ev.connection, ev.event,
+                         visible_excerpt(clean(ev.excerpt)));
+    }
+    if (r.evidence.size() > max_evidence_shown)
+      out += fmt::format("        … {} more\n", r.evidence.size() - max_evidence_shown);
+  }
+  for (const auto& s : result.steps)
+    if (!s.matched) out += fmt::format("      step: {}\n", visible(clean(s.mismatch)));
+  for (const auto& p : result.problems)
+    out += fmt::format("      problem: {}\n", visible(clean(p)));
+  return out;
+}
+
+std::string console_summary(const std::vector<harness::scenario_result>& results,
+                            const run_info& info) {
+  std::array<std::size_t, 4> counts{};
+  for (const auto& r : results)
+    ++counts[static_cast<std::size_t>(r.final)];
+  const double seconds = static_cast<double>(info.wall_time.count()) / 1e6;
+  std::string out = fmt::format("{} scenario{}: {} PASS, {} WARN, {} FAIL, {} ERROR in {:.3f} s",
+                                results.size(), results.size() == 1 ? "" : "s", counts[0],
+                                counts[1], counts[2], counts[3], seconds);
+  if (seconds > 0)
+    out += fmt::format(" ({:.1f} scenarios/s, -j {})",
+                       static_cast<double>(results.size()) / seconds, info.jobs);
+  out += '\n';
+  for (verdict v : {verdict::error, verdict::fail, verdict::warn})
+    for (const auto& r : results)
+      if (r.final == v) out += fmt::format("  {:<5} {}\n", harness::to_string(v), r.id);
+  return out;
+}
+
+}  // namespace ph::reports

@@ -1,0 +1,35 @@
+#pragma once
+// Byte encodings the reports share: visible control characters, UTF-8 checks, base64 and
+// SHA-256 (small enough to carry here rather than make reports depend on OpenSSL).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ph::reports {
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (1 to 4), or 0 when s[i] does
+// not start one (stray continuation byte, overlong form, surrogate, above U+10FFFF, truncated).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
+bool is_valid_utf8(std::string_view s);
+
+// The largest n' <= n such that s.substr(0, n') does not end inside a UTF-8 sequence.
+std::size_t utf8_safe_cut(std::string_view s, std::size_t n);
+
+// Raw bytes made readable on one line: CR as "␍", LF as "␊", TAB as "␉", other control
+// bytes (C0, DEL) and bytes that are not part of valid UTF-8 as "\xNN". Valid UTF-8 text
+// other than controls is kept as is. The result is valid UTF-8 without control characters.
+std::string visible(std::string_view bytes);
+
+// visible(bytes), cut to at most `max_bytes` input bytes (on a UTF-8 boundary) and marked
+// with a trailing "…" when cut. For one-line excerpts in messages and consoles.
+std::string visible_excerpt(std::string_view bytes, std::size_t max_bytes = 120);
+
+// RFC 4648 §4 base64 with padding.
+std::string base64_encode(std::string_view bytes);
+
+// FIPS 180-4 SHA-256 of `bytes`, as 64 lower-case hex digits.
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace ph::reports

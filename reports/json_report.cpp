@@ -1,0 +1,160 @@
+#include "reports/json_report.hpp"
+
+#include "reports/encoding.hpp"
+#include "reports/redactor.hpp"
+
+namespace ph::reports {
+namespace {
+
+using json = nlohmann::json;
+using harness::direction;
+using harness::event_kind;
+
+double ms(std::chrono::microseconds d) {
+  return static_cast<double>(d.count()) / 1000.0;
+}
+
+std::string_view to_string(direction dir) {
+  return dir == direction::client_to_server ? "client_to_server" : "server_to_client";
+}
+
+// Sets j[text_key] or j[base64_key], whichever represents `bytes` exactly.
+void put_bytes(json& j, std::string_view bytes, const char* text_key, const char* base64_key) {
+  if (is_valid_utf8(bytes))
+    j[text_key] = std::string(bytes);
+  else
+    j[base64_key] = base64_encode(bytes);
+}
+
+json redacted_json(const json& j, const redactor* red) {
+  if (red == nullptr) return j;
+  if (j.is_string()) return red->apply(j.get_ref<const std::string&>());
+  if (j.is_object() || j.is_array()) {
+    json out = j;
+    for (auto& [key, value] : out.items())
+      value = redacted_json(value, red);
+    return out;
+  }
+  return j;
+}
+
+json transcript_json(const harness::transcript& t, const render_options& options) {
+  json channels = json::array();
+  for (const auto& c : t.channels)
+    channels.push_back(
+        {{"label", c.label}, {"client", c.client_endpoint}, {"server", c.server_endpoint}});
+  json events = json::array();
+  for (const auto& e : t.events) {
+    json je = {{"kind", harness::to_string(e.kind)},
+               {"dir", to_string(e.dir)},
+               {"channel", e.channel},
+               {"t_us", e.at.count()}};
+    std::string_view bytes = e.bytes;
+    if (e.kind == event_kind::data && !options.full_data &&
+        bytes.size() > options.max_event_bytes) {
+      const std::size_t keep = utf8_safe_cut(bytes, options.head_bytes);
+      je["omitted_bytes"] = bytes.size() - keep;
+      je["sha256"] = sha256_hex(bytes);
+      bytes = bytes.substr(0, keep);
+    }
+    put_bytes(je, bytes, "text", "base64");
+    events.push_back(std::move(je));
+  }
+  return {{"connection", t.connection}, {"channels", channels}, {"events", events}};
+}
+
+}  // namespace
+
+json scenario_json(const harness::scenario_result& r, const render_options& options) {
+  const redactor red(r);
+  const redactor* clean = options.redact ? &red : nullptr;
+  auto text = [&](const std::string& s) { return clean ? clean->apply(s) : s; };
+
+  std::size_t up = 0, down = 0;
+  for (const auto& t : r.connections) {
+    up += t.bytes(direction::client_to_server);
+    down += t.bytes(direction::server_to_client);
+  }
+
+  json problems = json::array();
+  for (const auto& p : r.problems)
+    problems.push_back(text(p));
+
+  json rules = json::array();
+  for (const auto& rr : r.rules) {
+    json evidence = json::array();
+    for (const auto& ev : rr.evidence) {
+      json je = {{"connection", ev.connection}, {"event", ev.event}};
+      put_bytes(je, text(ev.excerpt), "excerpt", "excerpt_base64");
+      evidence.push_back(std::move(je));
+    }
+    json jr = {{"outcome", harness::to_string(rr.result)},
+               {"message", text(rr.message)},
+               {"evidence", std::move(evidence)}};
+    if (rr.rule != nullptr) {
+      jr["id"] = rr.rule->id;
+      jr["rfc"] = rr.rule->rfc;
+      jr["level"] = harness::to_string(rr.rule->lvl);
+      jr["level_text"] = rr.rule->level_text;
+    } else {
+      jr["id"] = nullptr;
+    }
+    rules.push_back(std::move(jr));
+  }
+
+  json steps = json::array();
+  for (const auto& st : r.steps)
+    steps.push_back({{"op", st.op},
+                     {"outcome", redacted_json(st.outcome, clean)},
+                     {"matched", st.matched},
+                     {"mismatch", text(st.mismatch)},
+                     {"elapsed_ms", ms(st.elapsed)}});
+
+  json transcripts = json::array();
+  for (const auto& t : r.connections)
+    transcripts.push_back(transcript_json(clean ? clean->apply(t) : t, options));
+
+  json out = {{"id", r.id},
+              {"file", r.file},
+              {"protocol", r.protocol},
+              {"summary", r.summary},
+              {"verdict", harness::to_string(r.final)},
+              {"duration_ms", ms(r.duration)},
+              {"bytes", {{"client_to_server", up}, {"server_to_client", down}}},
+              {"ops", r.steps.size()},
+              {"problems", std::move(problems)},
+              {"rules", std::move(rules)},
+              {"steps", std::move(steps)},
+              {"transcripts", std::move(transcripts)}};
+  if (!r.client_log.empty()) put_bytes(out, text(r.client_log), "client_log", "client_log_base64");
+  return out;
+}
+
+json json_report(const std::vector<harness::scenario_result>& results, const run_info& info,
+                 const render_options& options) {
+  json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
+  json scenarios = json::array();
+  for (const auto& r : results) {
+    counts[std::string(harness::to_string(r.final))] =
+        counts[std::string(harness::to_string(r.final))].get<std::size_t>() + 1;
+    scenarios.push_back(scenario_json(r, options));
+  }
+  return {{"schema", "protoharness.report/1"},
+          {"run",
+           {{"tool_version", info.tool_version},
+            {"started_at", info.started_at},
+            {"wall_time_ms", ms(info.wall_time)},
+            {"jobs", info.jobs},
+            {"client", info.client},
+            {"hostname", info.hostname}}},
+          {"counts", std::move(counts)},
+          {"scenarios", std::move(scenarios)}};
+}
+
+std::string json_report_text(const std::vector<harness::scenario_result>& results,
+                             const run_info& info, const render_options& options) {
+  return json_report(results, info, options).dump(2, ' ', false, json::error_handler_t::replace) +
+         "\n";
+}
+
+}  // namespace ph::reports

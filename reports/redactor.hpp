@@ -1,0 +1,45 @@
+#pragma once
+// Hides credentials in what the reports show. Two layers: every occurrence of the
+// scenario's declared secrets, and protocol-aware masking of credential arguments that
+// were never declared (a client under test may send any password it likes).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/model/result.hpp"
+#include "harness/model/transcript.hpp"
+
+namespace ph::reports {
+
+class redactor {
+ public:
+  // `protocol` ("smtp", "pop3", "ftp", "nntp", "http") selects the credential forms
+  // masked; any other value masks every form known. Empty secrets are ignored.
+  redactor(std::vector<std::string> secrets, std::string protocol);
+  explicit redactor(const harness::scenario_result& result);
+
+  // A copy of `t` with credentials replaced by "***". Events keep their kind, order, index
+  // and timing; a data event's bytes lose only the masked parts (one "***" per masked run of
+  // bytes within the event), so line endings and splits stay as they were. Masked:
+  //  - every occurrence of a secret, on either side, even when split across events;
+  //  - the argument of client lines `AUTH <mech> <initial-response>`, `PASS <x>`,
+  //    `AUTHINFO PASS <x>`, `AUTHINFO SASL <mech> <initial-response>`, `APOP <user> <digest>`
+  //    (RFC 4954, 1939, 5034, 959, 4643), and HTTP `Authorization:`/`Proxy-Authorization:`
+  //    credentials after the scheme (RFC 9110 §11.6);
+  //  - any client line begun while the server's last complete line on that channel was a
+  //    SASL continuation (`334`, POP3 `+ `, NNTP `383`, FTP `334`/`335`).
+  // Non-data events (notes, TLS text) get the free-text treatment below.
+  [[nodiscard]] harness::transcript apply(const harness::transcript& t) const;
+
+  // Free text (messages, evidence excerpts, logs): secrets replaced, and credential
+  // commands masked as above where they start a line or a quotation ("got \"PASS x\"" gives
+  // "got \"PASS ***\""). There is no server context, so continuation lines are not.
+  [[nodiscard]] std::string apply(std::string_view text) const;
+
+ private:
+  std::vector<std::string> secrets_;
+  std::string protocol_;
+};
+
+}  // namespace ph::reports

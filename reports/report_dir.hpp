@@ -1,0 +1,27 @@
+#pragma once
+// A report folder for CI artefacts: junit.xml, report.json and one text transcript per
+// scenario.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/model/result.hpp"
+#include "reports/render_options.hpp"
+#include "reports/run_info.hpp"
+
+namespace ph::reports {
+
+// Writes dir/junit.xml, dir/report.json and dir/transcripts/<transcript_file_name(id)>,
+// creating folders as needed and replacing files already there. Throws
+// std::filesystem::filesystem_error naming the path that could not be created or written.
+void write_report_dir(const std::filesystem::path& dir,
+                      const std::vector<harness::scenario_result>& results, const run_info& info,
+                      const render_options& options);
+
+// "<id with '/' and '\' replaced by '__'>.txt", e.g. "smtp__data-dot-stuffing.txt";
+// "unnamed.txt" for an empty id.
+std::string transcript_file_name(std::string_view id);
+
+}  // namespace ph::reports

@@ -1,0 +1,24 @@
+#pragma once
+// What every report says about the run as a whole.
+
+#include <chrono>
+#include <string>
+
+namespace ph::reports {
+
+struct run_info {
+  std::string tool_version;  // "0.1.0"
+  std::string started_at;    // UTC, ISO 8601: "2024-05-01T12:34:56.789Z"
+  std::chrono::microseconds wall_time{0};
+  int jobs = 1;
+  std::string client;    // "in-tree", or the external command line
+  std::string hostname;  // of the machine that ran the harness
+};
+
+// `tp` as UTC ISO 8601 with milliseconds, e.g. "2024-05-01T12:34:56.789Z".
+std::string utc_timestamp(std::chrono::system_clock::time_point tp);
+
+// This machine's host name, or "localhost" when the system will not say.
+std::string local_hostname();
+
+}  // namespace ph::reports

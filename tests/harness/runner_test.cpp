@@ -1,0 +1,105 @@
+#include "harness/runner.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace ph::harness {
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("ph-runner-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = dir / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+const char* const happy = R"(protocol = "smtp"
+summary = "model happy path"
+[[client]]
+op = "sendmail"
+args = { from = "a@client.example.org", to = ["b@fake.test", "c@blocked.test"], message = "From: a@client.example.org\r\nSubject: t\r\n\r\nhello\r\n" }
+expect = { refused = { "c@blocked.test" = 550 } }
+[[client]]
+op = "quit"
+expect = { code = 221 }
+[server]
+mode = "model"
+)";
+
+TEST(Runner, RunsAScenarioEndToEnd) {
+  auto r = run_scenario_file(write_temp("happy.toml", happy), {});
+  EXPECT_EQ(r.protocol, "smtp");
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_TRUE(r.steps[0].matched) << r.steps[0].mismatch;
+  EXPECT_TRUE(r.steps[1].matched) << r.steps[1].mismatch;
+  ASSERT_EQ(r.connections.size(), 1u);
+  EXPECT_GT(r.connections[0].bytes(direction::client_to_server), 0u);
+  EXPECT_FALSE(r.rules.empty());
+}
+
+TEST(Runner, AStepMismatchFails) {
+  std::string text = happy;
+  text.replace(text.find("\"c@blocked.test\" = 550"), 22, "\"c@blocked.test\" = 551");
+  auto r = run_scenario_file(write_temp("mismatch.toml", text), {});
+  EXPECT_EQ(r.final, verdict::fail);
+  EXPECT_FALSE(r.steps[0].matched);
+  EXPECT_NE(r.steps[0].mismatch.find("mismatch.toml:6"), std::string::npos) << r.steps[0].mismatch;
+}
+
+TEST(Runner, ABrokenFileIsAnErrorNamingFileAndLine) {
+  auto r = run_scenario_file(
+      write_temp("broken.toml",
+                 "protocol = \"smtp\"\nsummary = \"x\"\n[server]\nmode = \"scripted\"\n"),
+      {});
+  EXPECT_EQ(r.final, verdict::error);
+  ASSERT_FALSE(r.problems.empty());
+  EXPECT_NE(r.problems[0].find("broken.toml:4: unknown server mode 'scripted'"), std::string::npos)
+      << r.problems[0];
+}
+
+TEST(Runner, OneBrokenFileDoesNotStopTheOthers) {
+  auto good = write_temp("good.toml", happy);
+  auto bad = write_temp("bad.toml", "protocol = [\n");
+  auto results = run_scenario_files({bad, good}, {.jobs = 2});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].final, verdict::error);
+  EXPECT_NE(results[1].final, verdict::error);
+}
+
+TEST(Runner, UnknownRuleIdsAreRejected) {
+  std::string text = std::string(happy) + "[judge]\nskip_rules = [\"SMTP-NOPE\"]\n";
+  auto r = run_scenario_file(write_temp("rules.toml", text), {});
+  EXPECT_EQ(r.final, verdict::error);
+  EXPECT_NE(r.problems[0].find("unknown smtp rule 'SMTP-NOPE'"), std::string::npos)
+      << r.problems[0];
+}
+
+TEST(Runner, ExternalClientOutcomesAreJudged) {
+  // A shell "client" that reports a wrong outcome for the first step and nothing else.
+  run_options opts;
+  opts.client_cmd = "echo '{\"refused\": {}}'";
+  auto r = run_scenario_file(write_temp("external.toml", happy), opts);
+  EXPECT_EQ(r.final, verdict::fail);
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_FALSE(r.steps[0].matched);
+  EXPECT_EQ(r.steps[1].outcome.value("error", ""), "not_reported");
+}
+
+TEST(Runner, ExternalClientIsKilledAtTheDeadline) {
+  std::string text = std::string(happy) + "[judge]\ntimeout_ms = 300\n";
+  run_options opts;
+  opts.client_cmd = "sleep 30";
+  auto r = run_scenario_file(write_temp("slow.toml", text), opts);
+  EXPECT_EQ(r.final, verdict::fail);
+  bool killed = false;
+  for (const auto& p : r.problems)
+    killed |= p.find("did not finish within 300 ms") != std::string::npos;
+  EXPECT_TRUE(killed);
+}
+
+}  // namespace
+}  // namespace ph::harness

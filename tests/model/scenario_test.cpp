@@ -1,0 +1,422 @@
+#include "harness/model/scenario.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <gtest/gtest.h>
+
+namespace ph::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// Line numbers below are part of the tests: keep this text's layout.
+constexpr const char* valid_text = R"(id = "smtp/data-dot-stuffing"
+protocol = "smtp"
+summary = "Body lines that start with '.' are dot-stuffed"
+rfc = ["RFC 5321 §4.5.2"]
+tags = ["data", "smoke"]
+
+[[client]]
+op = "sendmail"
+args = { from = "a@test", to = [
+  "b@test",
+  "c@test"] }
+expect = { refused = [] }
+
+[[client]]
+op = "quit"
+
+[client_options]
+timeout_ms = 500
+
+[server]
+mode = "script"
+
+[[server.step]]
+send = "220 fake.test ESMTP"
+[[server.step]]
+expect = "EHLO *"
+send = ["250-fake.test", "250 8BITMIME"]
+
+[judge]
+skip_rules = ["SMTP-EHLO-DOMAIN"]
+expect_fail = ["SMTP-DOT-STUFF"]
+timeout_ms = 3000
+)";
+
+// The what() of the scenario_error that parsing `text` throws ("" if none).
+std::string error_of(const std::string& text) {
+  try {
+    (void)parse_scenario(text, "t.toml", "");
+  } catch (const scenario_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string minimal(const std::string& extra) {
+  return "protocol = \"smtp\"\nsummary = \"s\"\n[server]\nmode = \"script\"\n" + extra;
+}
+
+TEST(ParseScenario, ValidFileLoadsEverySection) {
+  const scenario s = parse_scenario(valid_text, "t.toml", "smtp/data-dot-stuffing");
+  EXPECT_EQ(s.id, "smtp/data-dot-stuffing");
+  EXPECT_EQ(s.file, "t.toml");
+  EXPECT_EQ(s.protocol, "smtp");
+  EXPECT_EQ(s.summary, "Body lines that start with '.' are dot-stuffed");
+  EXPECT_EQ(s.rfc, std::vector<std::string>{"RFC 5321 §4.5.2"});
+  EXPECT_EQ(s.tags, (std::vector<std::string>{"data", "smoke"}));
+
+  ASSERT_EQ(s.client.size(), 2u);
+  EXPECT_EQ(s.client[0].op, "sendmail");
+  EXPECT_EQ(s.client[0].args["from"], "a@test");
+  EXPECT_EQ(s.client[0].args["to"], json({"b@test", "c@test"}));
+  EXPECT_EQ(s.client[0].expect, json({{"refused", json::array()}}));
+  EXPECT_EQ(s.client[0].pointer, "/client/0");
+  EXPECT_EQ(s.client[1].op, "quit");
+  EXPECT_EQ(s.client[1].args, json::object());
+  EXPECT_TRUE(s.client[1].expect.is_null());
+  EXPECT_EQ(s.client[1].pointer, "/client/1");
+
+  EXPECT_EQ(s.client_timeout(), 500ms);
+  EXPECT_EQ(s.server["mode"], "script");
+  ASSERT_EQ(s.server["step"].size(), 2u);
+  EXPECT_EQ(s.server["step"][0]["send"], "220 fake.test ESMTP");
+  EXPECT_EQ(s.server["step"][1]["expect"], "EHLO *");
+  EXPECT_EQ(s.server["step"][1]["send"], json({"250-fake.test", "250 8BITMIME"}));
+
+  EXPECT_EQ(s.skip_rules, std::vector<std::string>{"SMTP-EHLO-DOMAIN"});
+  EXPECT_EQ(s.expect_fail_rules, std::vector<std::string>{"SMTP-DOT-STUFF"});
+  EXPECT_EQ(s.timeout, 3000ms);
+  EXPECT_EQ(s.document["summary"], s.summary);
+}
+
+TEST(ParseScenario, DefaultsWhenOptionalSectionsAreAbsent) {
+  const scenario s = parse_scenario(minimal(""), "t.toml", "x");
+  EXPECT_EQ(s.id, "x");
+  EXPECT_TRUE(s.client.empty());
+  EXPECT_TRUE(s.rfc.empty());
+  EXPECT_TRUE(s.skip_rules.empty());
+  EXPECT_EQ(s.client_timeout(), 2000ms);
+  EXPECT_EQ(s.timeout, 10000ms);
+}
+
+TEST(ParseScenario, SingleStringListIsAccepted) {
+  const scenario s = parse_scenario("rfc = \"RFC 1939\"\n" + minimal(""), "t.toml", "");
+  EXPECT_EQ(s.rfc, std::vector<std::string>{"RFC 1939"});
+}
+
+TEST(ParseScenario, ModelModeIsAccepted) {
+  const scenario s = parse_scenario(
+      "protocol = \"pop3\"\nsummary = \"s\"\n[server]\nmode = \"model\"\n", "t.toml", "");
+  EXPECT_EQ(s.server["mode"], "model");
+}
+
+TEST(ParseScenario, TomlSyntaxErrorNamesTheRightLine) {
+  const std::string text =
+      "protocol = \"smtp\"\n"
+      "summary = \"s\"\n"
+      "\n"
+      "bad = \"unterminated\n"
+      "[server]\n"
+      "mode = \"script\"\n";
+  const std::string what = error_of(text);
+  EXPECT_EQ(what.rfind("t.toml:4: TOML syntax: ", 0), 0u) << what;
+}
+
+TEST(ParseScenario, TomlSyntaxErrorDeepInAMultiLineArray) {
+  const std::string what =
+      error_of(minimal("step = [\n  { send = \"a\" },\n  { send = = \"b\" },\n]\n"));
+  EXPECT_EQ(what.rfind("t.toml:7: TOML syntax: ", 0), 0u) << what;
+}
+
+TEST(ParseScenario, TomlDuplicateKeyNamesTheSecondDefinition) {
+  const std::string what = error_of("protocol = \"smtp\"\nsummary = \"s\"\nprotocol = \"pop3\"\n");
+  EXPECT_EQ(what.rfind("t.toml:3: TOML syntax: ", 0), 0u) << what;
+  EXPECT_NE(what.find("protocol"), std::string::npos) << what;
+}
+
+TEST(ParseScenario, LineNumbersSurviveCrlfLineEndings) {
+  const std::string what =
+      error_of("protocol = \"smtp\"\r\nsummary = \"s\"\r\n[server]\r\nmode = \"odd\"\r\n");
+  EXPECT_EQ(what, "t.toml:4: unknown server mode 'odd' (script or model)");
+}
+
+TEST(ParseScenario, MissingProtocol) {
+  EXPECT_EQ(error_of("summary = \"s\"\n[server]\nmode = \"script\"\n"),
+            "t.toml:1: missing required key 'protocol'");
+}
+
+TEST(ParseScenario, ProtocolNotAString) {
+  EXPECT_EQ(error_of("summary = \"s\"\nprotocol = 25\n[server]\nmode = \"script\"\n"),
+            "t.toml:2: 'protocol' must be a string");
+}
+
+TEST(ParseScenario, MissingSummary) {
+  EXPECT_EQ(error_of("protocol = \"smtp\"\n[server]\nmode = \"script\"\n"),
+            "t.toml:1: missing required key 'summary'");
+}
+
+TEST(ParseScenario, MissingServer) {
+  EXPECT_EQ(error_of("protocol = \"smtp\"\nsummary = \"s\"\n"), "t.toml:1: missing [server] table");
+}
+
+TEST(ParseScenario, ServerWithoutMode) {
+  EXPECT_EQ(error_of("protocol = \"smtp\"\nsummary = \"s\"\n\n[server]\nport = 1\n"),
+            "t.toml:4: [server] needs mode = \"script\" or \"model\"");
+}
+
+TEST(ParseScenario, BadMode) {
+  EXPECT_EQ(error_of("protocol = \"smtp\"\nsummary = \"s\"\n[server]\n\nmode = \"scripted\"\n"),
+            "t.toml:5: unknown server mode 'scripted' (script or model)");
+}
+
+TEST(ParseScenario, UnknownTopLevelKey) {
+  EXPECT_EQ(error_of("protocol = \"smtp\"\nsummary = \"s\"\nprotcol = \"x\"\n"),
+            "t.toml:3: unknown key 'protcol'");
+}
+
+TEST(ParseScenario, UnknownTopLevelTable) {
+  EXPECT_EQ(error_of(minimal("\n[servre]\nmode = \"script\"\n")), "t.toml:6: unknown key 'servre'");
+}
+
+TEST(ParseScenario, UnknownKeyWithSlashStillNamesItsLine) {
+  EXPECT_EQ(error_of("protocol = \"smtp\"\n\"a/b\" = 1\n"), "t.toml:2: unknown key 'a/b'");
+}
+
+TEST(ParseScenario, IdThatDoesNotMatchThePath) {
+  const std::string what = [] {
+    try {
+      (void)parse_scenario("id = \"smtp/other\"\n" + minimal(""), "t.toml", "smtp/this");
+    } catch (const scenario_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  }();
+  EXPECT_EQ(what, "t.toml:1: id 'smtp/other' does not match the file's path; expected 'smtp/this'");
+}
+
+TEST(ParseScenario, ClientStepWithoutOp) {
+  EXPECT_EQ(error_of(minimal("[[client]]\nop = \"a\"\n\n[[client]]\nargs = {}\n")),
+            "t.toml:8: a client step needs op = \"...\"");
+}
+
+TEST(ParseScenario, ClientStepOpNotAString) {
+  EXPECT_EQ(error_of(minimal("[[client]]\nop = 1\n")),
+            "t.toml:5: a client step needs op = \"...\"");
+}
+
+TEST(ParseScenario, UnknownClientStepKey) {
+  EXPECT_EQ(error_of(minimal("[[client]]\nop = \"a\"\nexpcet = {}\n")),
+            "t.toml:7: unknown client step key 'expcet' (op, args, expect)");
+}
+
+TEST(ParseScenario, ClientArgsNotATable) {
+  EXPECT_EQ(error_of(minimal("[[client]]\nop = \"a\"\nargs = [1, 2]\n")),
+            "t.toml:7: 'args' must be a table");
+}
+
+TEST(ParseScenario, ClientExpectNotATable) {
+  EXPECT_EQ(error_of(minimal("[[client]]\nop = \"a\"\nexpect = \"ok\"\n")),
+            "t.toml:7: 'expect' must be a table");
+}
+
+TEST(ParseScenario, ClientNotAnArrayOfTables) {
+  EXPECT_EQ(error_of(minimal("[client]\nop = \"a\"\n")),
+            "t.toml:5: 'client' must be an array of tables ([[client]])");
+}
+
+TEST(ParseScenario, ClientOptionsTimeoutNotAnInteger) {
+  EXPECT_EQ(error_of(minimal("[client_options]\ntimeout_ms = 1.5\n")),
+            "t.toml:6: timeout_ms must be an integer");
+}
+
+TEST(ParseScenario, JudgeTimeoutNotAnInteger) {
+  EXPECT_EQ(error_of(minimal("[judge]\nskip_rules = []\ntimeout_ms = \"3s\"\n")),
+            "t.toml:7: timeout_ms must be an integer");
+}
+
+TEST(ParseScenario, UnknownJudgeKey) {
+  EXPECT_EQ(error_of(minimal("[judge]\nskip = [\"X\"]\n")),
+            "t.toml:6: unknown judge key 'skip' (skip_rules, expect_fail, timeout_ms)");
+}
+
+TEST(ParseScenario, ListElementNotAString) {
+  EXPECT_EQ(error_of(minimal("[judge]\nskip_rules = [\n  \"A\",\n  2,\n]\n")),
+            "t.toml:8: expected a string");
+}
+
+TEST(ScenarioWhere, NestedPointersResolveToTheirOwnLine) {
+  const scenario s = parse_scenario(valid_text, "t.toml", "");
+  EXPECT_EQ(s.where(""), "t.toml:1");
+  EXPECT_EQ(s.where("/protocol"), "t.toml:2");
+  EXPECT_EQ(s.where("/client/0"), "t.toml:7");
+  EXPECT_EQ(s.where("/client/0/op"), "t.toml:8");
+  EXPECT_EQ(s.where("/client/0/args/to/0"), "t.toml:10");
+  EXPECT_EQ(s.where("/client/0/args/to/1"), "t.toml:11");
+  EXPECT_EQ(s.where("/client/1/op"), "t.toml:15");
+  EXPECT_EQ(s.where("/server/step/1/send/1"), "t.toml:27");
+  EXPECT_EQ(s.where("/judge/timeout_ms"), "t.toml:32");
+}
+
+TEST(ScenarioWhere, MissingPointerFallsBackToNearestAncestor) {
+  const scenario s = parse_scenario(valid_text, "t.toml", "");
+  EXPECT_EQ(s.where("/client/0/args/cc/3"), "t.toml:9");
+  EXPECT_EQ(s.where("/server/step/9/send"), "t.toml:23");
+  EXPECT_EQ(s.where("/nothing/here"), "t.toml:1");
+}
+
+TEST(ScenarioWhere, PointerWithoutLeadingSlashTerminates) {
+  const scenario s = parse_scenario(valid_text, "t.toml", "");
+  EXPECT_EQ(s.where("client/0"), "t.toml:1");
+}
+
+TEST(ScenarioWhere, WithoutLinesItIsJustTheFile) {
+  scenario s;
+  s.file = "f.toml";
+  EXPECT_EQ(s.where("/a/b"), "f.toml");
+}
+
+TEST(ScenarioFail, ThrowsWithLocation) {
+  const scenario s = parse_scenario(valid_text, "t.toml", "");
+  try {
+    s.fail("/server/step/0/send", "not a reply");
+    FAIL() << "fail() returned";
+  } catch (const scenario_error& e) {
+    EXPECT_STREQ(e.what(), "t.toml:24: not a reply");
+  }
+}
+
+// A scratch folder removed at the end of the test.
+class ScenarioFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("ph_model_tests_" + std::to_string(std::random_device{}()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  fs::path write(const fs::path& rel, const std::string& text) {
+    fs::path p = root_ / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+
+  fs::path root_;
+};
+
+TEST_F(ScenarioFiles, LoadDerivesIdFromTheScenariosFolder) {
+  const fs::path p = write("repo/scenarios/smtp/data-dot-stuffing.toml", valid_text);
+  const scenario s = load_scenario(p.string());
+  EXPECT_EQ(s.id, "smtp/data-dot-stuffing");
+  EXPECT_EQ(s.file, p.string());
+  EXPECT_EQ(s.client.size(), 2u);
+}
+
+TEST_F(ScenarioFiles, LoadRejectsADeclaredIdThatDiffersFromThePath) {
+  const fs::path p = write("scenarios/smtp/renamed.toml", valid_text);
+  try {
+    (void)load_scenario(p.string());
+    FAIL() << "loaded";
+  } catch (const scenario_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              p.string() +
+                  ":1: id 'smtp/data-dot-stuffing' does not match the file's path; expected "
+                  "'smtp/renamed'");
+  }
+}
+
+TEST_F(ScenarioFiles, LoadOutsideScenariosUsesTheStem) {
+  const fs::path p = write("elsewhere/one.toml", minimal(""));
+  EXPECT_EQ(load_scenario(p.string()).id, "one");
+}
+
+TEST_F(ScenarioFiles, LoadMissingFileNamesIt) {
+  const std::string p = (root_ / "absent.toml").string();
+  try {
+    (void)load_scenario(p);
+    FAIL() << "loaded";
+  } catch (const scenario_error& e) {
+    EXPECT_EQ(std::string(e.what()), p + ": cannot open file");
+  }
+}
+
+TEST_F(ScenarioFiles, LoadErrorNamesTheFileAndLine) {
+  const fs::path p = write("scenarios/pop3/x.toml", "protocol = \"pop3\"\nsummary = 1\n");
+  try {
+    (void)load_scenario(p.string());
+    FAIL() << "loaded";
+  } catch (const scenario_error& e) {
+    EXPECT_EQ(std::string(e.what()), p.string() + ":2: 'summary' must be a string");
+  }
+}
+
+TEST_F(ScenarioFiles, FindListsTomlFilesRecursivelySorted) {
+  write("s/smtp/b.toml", "");
+  write("s/smtp/a.toml", "");
+  write("s/pop3/deep/c.toml", "");
+  write("s/README.md", "");
+  write("s/smtp/notes.toml.bak", "");
+  const auto files = find_scenario_files({(root_ / "s").string()});
+  const std::vector<std::string> want = {(root_ / "s/pop3/deep/c.toml").string(),
+                                         (root_ / "s/smtp/a.toml").string(),
+                                         (root_ / "s/smtp/b.toml").string()};
+  EXPECT_EQ(files, want);
+}
+
+TEST_F(ScenarioFiles, FindKeepsExplicitFilesAndRemovesDuplicates) {
+  const fs::path a = write("s/a.toml", "");
+  const std::string missing = (root_ / "missing.toml").string();
+  const auto files = find_scenario_files({a.string(), missing, (root_ / "s").string()});
+  const std::vector<std::string> want = {missing, a.string()};
+  EXPECT_EQ(files, want);
+}
+
+TEST(GlobMatch, Star) {
+  EXPECT_TRUE(glob_match("smtp/*", "smtp/data-dot-stuffing"));
+  EXPECT_TRUE(glob_match("*", ""));
+  EXPECT_TRUE(glob_match("*dot*", "smtp/data-dot-stuffing"));
+  EXPECT_TRUE(glob_match("s*p/*-*-*", "smtp/data-dot-stuffing"));
+  EXPECT_TRUE(glob_match("**", "abc"));
+  EXPECT_FALSE(glob_match("pop3/*", "smtp/data"));
+  EXPECT_FALSE(glob_match("*x", "smtp"));
+  EXPECT_TRUE(glob_match("a*b*c", "aXbYbZc"));
+  EXPECT_FALSE(glob_match("a*b*c", "aXbYbZ"));
+}
+
+TEST(GlobMatch, QuestionMark) {
+  EXPECT_TRUE(glob_match("pop?/*", "pop3/uidl"));
+  EXPECT_FALSE(glob_match("pop?", "pop"));
+  EXPECT_FALSE(glob_match("pop?", "pop33"));
+  EXPECT_TRUE(glob_match("?", "*"));
+}
+
+TEST(GlobMatch, Exact) {
+  EXPECT_TRUE(glob_match("", ""));
+  EXPECT_FALSE(glob_match("", "a"));
+  EXPECT_TRUE(glob_match("EHLO x", "EHLO x"));
+  EXPECT_FALSE(glob_match("EHLO", "EHLO x"));
+}
+
+TEST(GlobMatch, CaseInsensitiveOnlyWhenAsked) {
+  EXPECT_FALSE(glob_match("ehlo *", "EHLO client.test"));
+  EXPECT_TRUE(glob_match("ehlo *", "EHLO client.test", true));
+  EXPECT_TRUE(glob_match("MAIL FROM:<?@*>", "mail from:<a@test>", true));
+}
+
+TEST(GlobMatch, StarInTheTextIsNotMistakenForTheWildcard) {
+  // A literal '*' in the text must not consume the pattern's '*' as an exact match.
+  EXPECT_TRUE(glob_match("*b", "*ab"));
+  EXPECT_TRUE(glob_match("AUTH *", "AUTH * PLAIN"));
+  EXPECT_TRUE(glob_match("*x*", "**ax"));
+}
+
+}  // namespace
+}  // namespace ph::harness
