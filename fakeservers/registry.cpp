@@ -1,6 +1,8 @@
 // The protocols the fake servers speak: adding one is a dialect plus a row here.
 
 #include "fakeservers/engine/dialect.hpp"
+#include "fakeservers/nntp/nntp_dialect.hpp"
+#include "fakeservers/pop3/pop3_dialect.hpp"
 #include "fakeservers/smtp/smtp_dialect.hpp"
 
 namespace ph::fakeservers {
@@ -13,9 +15,13 @@ struct dialect_row {
 };
 
 const smtp::smtp_dialect smtp_server;
+const pop3::pop3_dialect pop3_server;
+const nntp::nntp_dialect nntp_server;
 
 const dialect_row registry[] = {
     {"smtp", smtp_server},
+    {"pop3", pop3_server},
+    {"nntp", nntp_server},
 };
 
 }  // namespace

@@ -1,13 +1,19 @@
 #include "harness/protocols.hpp"
 
+#include "harness/drivers/nntp_driver.hpp"
+#include "harness/drivers/pop3_driver.hpp"
 #include "harness/drivers/smtp_driver.hpp"
 
 namespace ph::harness {
 
 const std::vector<protocol_entry>& protocol_table() {
   static const drivers::smtp_driver smtp;
+  static const drivers::pop3_driver pop3;
+  static const drivers::nntp_driver nntp;
   static const std::vector<protocol_entry> table = {
       {"smtp", smtp},
+      {"pop3", pop3},
+      {"nntp", nntp},
   };
   return table;
 }

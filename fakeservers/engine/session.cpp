@@ -175,6 +175,53 @@ awaitable<std::optional<std::string>> session::read_until(std::string_view termi
   }
 }
 
+awaitable<std::optional<std::string>> session::read_dot_block() {
+  std::string block;
+  bool at_line_start = true;  // the previous line ended with CRLF (or the block is empty)
+  while (true) {
+    auto line = co_await read_line();
+    if (!line) co_return std::nullopt;
+    block += *line;
+    if (at_line_start && *line == ".\r\n") co_return block;
+    at_line_start = line->ends_with("\r\n");
+  }
+}
+
+std::string unstuff_dot_block(std::string_view block) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < block.size()) {
+    auto lf = block.find('\n', pos);
+    std::size_t end = lf == std::string_view::npos ? block.size() : lf + 1;
+    std::string_view line = block.substr(pos, end - pos);
+    if (line == ".\r\n") break;
+    if (line.starts_with('.')) line.remove_prefix(1);
+    out.append(line);
+    pos = end;
+  }
+  return out;
+}
+
+std::string dot_block(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 64 + 8);
+  bool line_start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (line_start && c == '.') out += '.';
+    if (c == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += c;
+    line_start = c == '\n';
+  }
+  if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
+  out += ".\r\n";
+  return out;
+}
+
+awaitable<void> session::send_dot_block(std::string_view text) {
+  co_await send_raw(dot_block(text));
+}
+
 awaitable<std::string> session::read_exact(std::size_t n) {
   while (inbuf_.size() < n)
     if (co_await read_some() == 0 && eof_) break;

@@ -62,10 +62,17 @@ class session {
   awaitable<std::optional<std::string>> read_until(std::string_view terminator);
   // Exactly n bytes (fewer at EOF).
   awaitable<std::string> read_exact(std::size_t n);
+  // A dot-terminated block (SMTP DATA, NNTP POST/IHAVE), raw, through the terminating
+  // CRLF "." CRLF; only that exact sequence ends it, so a bare-LF "dot" line cannot end it
+  // early (RFC 5321 §4.1.1.4, RFC 3977 §3.1.1). nullopt at EOF.
+  awaitable<std::optional<std::string>> read_dot_block();
 
   // Writes text + CRLF (LF only under the bare_lf fault), applying write faults.
   awaitable<void> send_line(std::string_view text);
   awaitable<void> send_lines(const std::vector<std::string>& lines);
+  // Sends `text` as a multi-line data block (POP3, NNTP): line ends made CRLF, lines that
+  // start with '.' byte-stuffed, then ".\r\n" (RFC 1939 §3, RFC 3977 §3.1.1). One write.
+  awaitable<void> send_dot_block(std::string_view text);
   // Writes bytes exactly, applying drip/delay.
   awaitable<void> send_raw(std::string_view bytes);
 
@@ -109,6 +116,12 @@ class session {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   static constexpr std::size_t max_line = 1 << 20;
 };
+
+// The content of a raw dot-terminated block: transparency dots removed, terminator dropped.
+std::string unstuff_dot_block(std::string_view block);
+
+// `text` as a dot-terminated block: CRLF line ends, stuffed, ".\r\n" appended.
+std::string dot_block(std::string_view text);
 
 // Server TLS contexts with the embedded test PKI ("server" or "wrong-name" certificate).
 asio::ssl::context& tls_context(const std::string& certificate);

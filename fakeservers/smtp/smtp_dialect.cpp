@@ -98,36 +98,6 @@ bool any_glob(const std::vector<std::string>& globs, const std::string& text) {
                      [&](const auto& g) { return harness::glob_match(g, text, true); });
 }
 
-// Reads a DATA block up to and including CRLF "." CRLF; only that exact sequence ends it
-// (RFC 5321 §4.1.1.4), so a bare-LF "dot" line cannot end the message early here.
-awaitable<std::optional<std::string>> read_data_block(session& s) {
-  std::string block;
-  bool at_line_start = true;  // the previous line ended with CRLF (or the block is empty)
-  while (true) {
-    auto line = co_await s.read_line();
-    if (!line) co_return std::nullopt;
-    block += *line;
-    if (at_line_start && *line == ".\r\n") co_return block;
-    at_line_start = line->ends_with("\r\n");
-  }
-}
-
-// Removes the transparency dots and the final ".\r\n" (RFC 5321 §4.5.2).
-std::string unstuff(const std::string& block) {
-  std::string out;
-  std::size_t pos = 0;
-  while (pos < block.size()) {
-    auto lf = block.find('\n', pos);
-    std::size_t end = lf == std::string::npos ? block.size() : lf + 1;
-    std::string_view line(block.data() + pos, end - pos);
-    if (line == ".\r\n") break;
-    if (line.starts_with('.')) line.remove_prefix(1);
-    out.append(line);
-    pos = end;
-  }
-  return out;
-}
-
 // "<addr>" out of "FROM:<addr> params" (lenient about a space after the colon, as many
 // servers are; the rules judge the syntax).
 std::optional<std::string> path_arg(std::string_view rest, std::string& params) {
@@ -349,9 +319,9 @@ class model_session {
     if (!in_txn_) co_return co_await reply("503 5.5.1 Error: need MAIL command");
     if (accepted_.empty()) co_return co_await reply("554 5.5.1 Error: no valid recipients");
     co_await reply("354 End data with <CR><LF>.<CR><LF>");
-    auto block = co_await read_data_block(s_);
+    auto block = co_await s_.read_dot_block();
     if (!block) co_return;
-    std::string message = unstuff(*block);
+    std::string message = unstuff_dot_block(*block);
     ++delivered_;
     s_.note(fmt::format("model accepted message {} from <{}> to {} recipient(s), {} octets",
                         delivered_, sender_, accepted_.size(), message.size()));
@@ -389,7 +359,7 @@ std::vector<std::string> smtp_dialect::block_kinds() const {
 }
 
 awaitable<std::optional<std::string>> smtp_dialect::read_block(session& s, std::string_view) const {
-  co_return co_await read_data_block(s);
+  co_return co_await s.read_dot_block();
 }
 
 std::string smtp_dialect::mismatch_reply() const {

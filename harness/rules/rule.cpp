@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "harness/rules/nntp/nntp_rules.hpp"
+#include "harness/rules/pop3/pop3_rules.hpp"
 #include "harness/rules/smtp/smtp_rules.hpp"
 
 namespace ph::harness::rules {
@@ -16,6 +18,8 @@ struct protocol_rules {
 // One row per protocol: adding a protocol's rules touches this table only.
 constexpr protocol_rules registry[] = {
     {"smtp", &smtp::rules},
+    {"pop3", &pop3::rules},
+    {"nntp", &nntp::rules},
 };
 
 }  // namespace
