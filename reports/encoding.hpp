@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "harness/model/base64.hpp"
+
 namespace ph::reports {
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (1 to 4), or 0 when s[i] does
@@ -26,8 +28,8 @@ std::string visible(std::string_view bytes);
 // with a trailing "…" when cut. For one-line excerpts in messages and consoles.
 std::string visible_excerpt(std::string_view bytes, std::size_t max_bytes = 120);
 
-// RFC 4648 §4 base64 with padding.
-std::string base64_encode(std::string_view bytes);
+// RFC 4648 §4 base64 with padding (the harness model's).
+using harness::base64_encode;
 
 // FIPS 180-4 SHA-256 of `bytes`, as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view bytes);
