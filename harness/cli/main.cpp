@@ -210,6 +210,8 @@ int cmd_serve(const std::string& scenario_file, const std::string& model, const 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that vanishes mid-write must give an error on that socket, not end the run.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "protoharness: protocol conformance test harness for SMTP, POP3, FTP, NNTP and HTTP/1.1 "
       "clients"};

@@ -255,6 +255,8 @@ json smtp_driver::describe_error(std::exception_ptr error) const {
     return {{"error", name}, {"message", e.what()}};
   } catch (const std::exception& e) {
     return {{"error", "exception"}, {"message", e.what()}};
+  } catch (...) {
+    return {{"error", "exception"}, {"message", "unknown exception"}};
   }
 }
 
