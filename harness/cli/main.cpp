@@ -38,6 +38,11 @@ std::string utc_now() {
 int cmd_run(const std::vector<std::string>& paths, const std::string& filter, int jobs,
             const std::string& report_dir, const std::string& client_cmd, bool strict,
             bool no_redact, bool verbose) {
+  for (const auto& p : paths)
+    if (!std::filesystem::exists(p)) {
+      std::cerr << "protoharness: no such file or folder: " << p << "\n";
+      return exit_usage;
+    }
   auto files = harness::find_scenario_files(paths);
   if (files.empty()) {
     std::cerr << "protoharness: no scenario files found\n";
