@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 dir=build
-flags=()
+flags=(-DPH_BUILD_BENCHMARKS=ON)
 if [ "${1:-}" = "--sanitize" ]; then
   dir=build-asan
-  flags+=(-DPH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+  flags=(-DPH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
 fi
 [ "${CI:-}" = "true" ] && flags+=(-DPH_WERROR=ON)
 cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
