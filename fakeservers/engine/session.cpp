@@ -219,7 +219,9 @@ std::string dot_block(std::string_view text) {
 }
 
 awaitable<void> session::send_dot_block(std::string_view text) {
-  co_await send_raw(dot_block(text));
+  std::string block = dot_block(text);
+  if (faults_.bare_lf) std::erase(block, '\r');  // the bare-LF fault covers data blocks too
+  co_await send_raw(block);
 }
 
 awaitable<std::string> session::read_exact(std::size_t n) {

@@ -1,4 +1,7 @@
 #pragma once
+// The POP3 server side: a well-behaved model server over declared mailboxes (RFC 1939,
+// RFC 2449 CAPA and response codes, RFC 2595 STLS, RFC 5034 AUTH, RFC 3206 codes).
+// Scripts need no POP3 block kinds: a client never sends a multi-line block in POP3.
 
 #include "fakeservers/engine/dialect.hpp"
 
@@ -6,11 +9,17 @@ namespace ph::fakeservers::pop3 {
 
 class pop3_dialect final : public dialect {
  public:
+  // Checks [server.model] (users, messages, capabilities, timestamp, in_use, ...);
+  // throws harness::scenario_error naming file:line. Rejects [server.model] in script mode.
   void validate(const harness::scenario& scen) const override;
+  // One connection through AUTHORIZATION → TRANSACTION → UPDATE. Each connection starts
+  // from the declared mailboxes; deletions at QUIT are noted in the transcript.
   awaitable<void> serve_model(session& s) const override;
+  // None.
   std::vector<std::string> block_kinds() const override;
   awaitable<std::optional<std::string>> read_block(session& s,
                                                    std::string_view kind) const override;
+  // "-ERR protoharness: not what the script expected".
   std::string mismatch_reply() const override;
 };
 

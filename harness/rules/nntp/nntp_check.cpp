@@ -1,0 +1,112 @@
+#include "harness/rules/nntp/nntp_check.hpp"
+
+#include <algorithm>
+
+namespace ph::harness::rules::nntp {
+
+namespace {
+
+// Enough evidence to find every kind of break without flooding a report.
+constexpr std::size_t max_evidence = 8;
+
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+
+}  // namespace
+
+void findings::add(std::vector<finding>& to, std::string message, int event,
+                   std::string_view bytes) {
+  if (to.size() >= max_evidence) return;
+  to.push_back({std::move(message), evidence{0, event, excerpt(bytes)}});
+}
+
+void findings::fail(std::string message, int event, std::string_view bytes) {
+  applied_ = true;
+  ++strong_total_;
+  add(strong_, std::move(message), event, bytes);
+}
+
+void findings::fail_weak(std::string message, int event, std::string_view bytes) {
+  applied_ = true;
+  ++weak_total_;
+  add(weak_findings_, std::move(message), event, bytes);
+}
+
+rule_result findings::result() const {
+  auto build = [](const rule_info& info, const std::vector<finding>& list, std::size_t total) {
+    std::string message = list.front().message;
+    if (total > 1) message += " (" + std::to_string(total - 1) + " more)";
+    std::vector<evidence> ev;
+    for (const auto& f : list)
+      ev.push_back(f.ev);
+    return rules::fail(info, std::move(message), std::move(ev));
+  };
+  if (strong_total_ > 0) return build(info_, strong_, strong_total_);
+  if (weak_total_ > 0) return build(weak_, weak_findings_, weak_total_);
+  return applied_ ? rules::pass(info_) : rules::not_applicable(info_);
+}
+
+bool valid_message_id(std::string_view id, bool need_at) {
+  // RFC 3977 §3.6: message-id = "<" 1*248A-NOTGT ">", A-NOTGT = %x21-3D / %x3F-7E.
+  if (id.size() < 3 || id.size() > 250 || id.front() != '<' || id.back() != '>') return false;
+  const std::string_view inner = id.substr(1, id.size() - 2);
+  for (char c : inner) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u > 0x7E || c == '>') return false;
+  }
+  if (!need_at) return true;
+  // RFC 5536 §3.1.3 (via RFC 5322 §3.6.4): id-left "@" id-right, neither empty.
+  const std::size_t at = inner.rfind('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < inner.size() && inner.find('@') == at &&
+         inner.find('<') == std::string_view::npos;
+}
+
+std::vector<header_field> header_fields(std::string_view text) {
+  std::vector<header_field> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t e = text.find("\r\n", pos);
+    const std::string_view line =
+        text.substr(pos, (e == std::string_view::npos ? text.size() : e) - pos);
+    if (line.empty()) break;
+    if (is_wsp(line.front())) {
+      if (!out.empty()) out.back().value += std::string(" ") + std::string(line.substr(1));
+    } else {
+      const std::size_t colon = line.find(':');
+      header_field h;
+      h.offset = pos;
+      h.name = line.substr(0, colon);
+      if (colon != std::string_view::npos) {
+        std::string_view v = line.substr(colon + 1);
+        while (!v.empty() && is_wsp(v.front()))
+          v.remove_prefix(1);
+        h.value = v;
+      }
+      out.push_back(std::move(h));
+    }
+    if (e == std::string_view::npos) break;
+    pos = e + 2;
+  }
+  return out;
+}
+
+int article_event(const session& s, const article& a, std::size_t at) {
+  const int e = s.client_event_at(a.segment, a.offset + std::min(at, a.raw.size()));
+  if (e >= 0) return e;
+  return a.command >= 0 ? s.turns[static_cast<std::size_t>(a.command)].last_event : -1;
+}
+
+std::string name_of(const turn& t) {
+  switch (t.kind) {
+    case turn_kind::command:
+      return t.verb.empty() ? std::string("(empty line)") : t.verb;
+    case turn_kind::article:
+      return "the article";
+    case turn_kind::sasl_response:
+      return "AUTHINFO SASL response";
+  }
+  return "?";
+}
+
+}  // namespace ph::harness::rules::nntp

@@ -1,0 +1,89 @@
+#pragma once
+// Internal to the NNTP rules: how one check reports on one connection, helpers the rule
+// groups share, and the checks themselves (one function per catalogue rule).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/rules/nntp/nntp_session.hpp"
+#include "harness/rules/rule.hpp"
+
+namespace ph::harness::rules::nntp {
+
+// Collects one rule's findings on one connection. A rule whose catalogue row mixes levels
+// reports breaks of its weaker part with fail_weak(), which points the result at a
+// SHOULD-level twin of the rule's info (same id) so the verdict is WARN, not FAIL.
+class findings {
+ public:
+  findings(const rule_info& info, const rule_info& weak) : info_(info), weak_(weak) {}
+
+  // The transcript exercised the rule (without this the result is not_applicable).
+  void applied() { applied_ = true; }
+  void fail(std::string message, int event, std::string_view bytes);
+  void fail_weak(std::string message, int event, std::string_view bytes);
+  [[nodiscard]] rule_result result() const;
+
+ private:
+  struct finding {
+    std::string message;
+    evidence ev;
+  };
+  void add(std::vector<finding>& to, std::string message, int event, std::string_view bytes);
+
+  const rule_info& info_;
+  const rule_info& weak_;
+  bool applied_ = false;
+  std::vector<finding> strong_;
+  std::vector<finding> weak_findings_;
+  std::size_t strong_total_ = 0;
+  std::size_t weak_total_ = 0;
+};
+
+using check_fn = void (*)(const session& s, const context& ctx, findings& f);
+
+// --- shared helpers ---------------------------------------------------------------------
+
+// RFC 3977 §3.6, RFC 5536 §3.1.3: "<" id ">" of 3-250 printable octets, ">" only at the
+// end; `need_at` also demands the id-left "@" id-right form of RFC 5536.
+bool valid_message_id(std::string_view id, bool need_at);
+// One header field of an article: name, content (unfolded, leading SP removed), and the
+// offset of its first line in the article text.
+struct header_field {
+  std::string name;
+  std::string value;
+  std::size_t offset = 0;
+};
+// The header fields of an article's text (up to the first empty line).
+std::vector<header_field> header_fields(std::string_view text);
+// The event holding byte `at` of an article's un-stuffed text (approximate under stuffing).
+int article_event(const session& s, const article& a, std::size_t at);
+// The turn's display name for messages.
+std::string name_of(const turn& t);
+
+// --- checks, in catalogue order ----------------------------------------------------------
+
+void check_crlf(const session&, const context&, findings&);
+void check_cmd_len(const session&, const context&, findings&);
+void check_cmd_syntax(const session&, const context&, findings&);
+void check_greeting(const session&, const context&, findings&);
+void check_nopipe(const session&, const context&, findings&);
+void check_post_340(const session&, const context&, findings&);
+void check_ihave_335(const session&, const context&, findings&);
+void check_data_block(const session&, const context&, findings&);
+void check_article_shape(const session&, const context&, findings&);
+void check_msgid(const session&, const context&, findings&);
+void check_post_headers(const session&, const context&, findings&);
+void check_newsgroups(const session&, const context&, findings&);
+void check_mode_reader(const session&, const context&, findings&);
+void check_caps(const session&, const context&, findings&);
+void check_ext_advertised(const session&, const context&, findings&);
+void check_dates(const session&, const context&, findings&);
+void check_starttls(const session&, const context&, findings&);
+void check_auth_seq(const session&, const context&, findings&);
+void check_auth_once(const session&, const context&, findings&);
+void check_auth_clear(const session&, const context&, findings&);
+void check_quit(const session&, const context&, findings&);
+
+}  // namespace ph::harness::rules::nntp

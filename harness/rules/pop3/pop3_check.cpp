@@ -1,0 +1,247 @@
+#include "harness/rules/pop3/pop3_check.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace ph::harness::rules::pop3 {
+
+namespace {
+
+// Enough evidence to find every kind of break without flooding a report.
+constexpr std::size_t max_evidence = 8;
+constexpr std::size_t npos = std::string_view::npos;
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+std::uint32_t rotl(std::uint32_t x, int n) {
+  return (x << n) | (x >> (32 - n));
+}
+
+}  // namespace
+
+void findings::add(std::vector<finding>& to, std::string message, int event,
+                   std::string_view bytes) {
+  if (to.size() >= max_evidence) return;
+  to.push_back({std::move(message), evidence{0, event, excerpt(bytes)}});
+}
+
+void findings::fail(std::string message, int event, std::string_view bytes) {
+  applied_ = true;
+  ++strong_total_;
+  add(strong_, std::move(message), event, bytes);
+}
+
+void findings::fail_weak(std::string message, int event, std::string_view bytes) {
+  applied_ = true;
+  ++weak_total_;
+  add(weak_findings_, std::move(message), event, bytes);
+}
+
+rule_result findings::result() const {
+  auto build = [](const rule_info& info, const std::vector<finding>& list, std::size_t total) {
+    std::string message = list.front().message;
+    if (total > 1) message += " (" + std::to_string(total - 1) + " more)";
+    std::vector<evidence> ev;
+    for (const auto& f : list)
+      ev.push_back(f.ev);
+    return rules::fail(info, std::move(message), std::move(ev));
+  };
+  if (strong_total_ > 0) return build(info_, strong_, strong_total_);
+  if (weak_total_ > 0) return build(weak_, weak_findings_, weak_total_);
+  return applied_ ? rules::pass(info_) : rules::not_applicable(info_);
+}
+
+bool is_base64(std::string_view s) {
+  return !s.empty() && decode_base64(s).has_value();
+}
+
+std::optional<std::string> decode_base64(std::string_view s) {
+  if (s.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(s.size() / 4 * 3);
+  for (std::size_t i = 0; i < s.size(); i += 4) {
+    const bool last = i + 4 == s.size();
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = s[i + static_cast<std::size_t>(k)];
+      if (c == '=' && last && k >= 2) {
+        ++pad;
+        v[k] = 0;
+        continue;
+      }
+      if (pad > 0) return std::nullopt;  // data after padding
+      v[k] = base64_value(c);
+      if (v[k] < 0) return std::nullopt;
+    }
+    const std::uint32_t n =
+        (static_cast<std::uint32_t>(v[0]) << 18) | (static_cast<std::uint32_t>(v[1]) << 12) |
+        (static_cast<std::uint32_t>(v[2]) << 6) | static_cast<std::uint32_t>(v[3]);
+    out += static_cast<char>((n >> 16) & 0xff);
+    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
+    if (pad < 1) out += static_cast<char>(n & 0xff);
+  }
+  return out;
+}
+
+bool is_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xe0) == 0xc0) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // RFC 3629 §3: no overlong forms, no surrogates, nothing above U+10FFFF.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+std::size_t find_ctl(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return i;
+  }
+  return npos;
+}
+
+// RFC 1321 §3.
+std::string md5_hex(std::string_view data) {
+  static constexpr std::array<std::uint32_t, 64> k = [] {
+    std::array<std::uint32_t, 64> t{};
+    // floor(abs(sin(i + 1)) * 2^32), RFC 1321 §3.4; written out to stay constexpr.
+    constexpr std::uint32_t v[64] = {
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
+        0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193,
+        0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d,
+        0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
+        0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122,
+        0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
+        0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244,
+        0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+        0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
+        0xeb86d391};
+    for (std::size_t i = 0; i < 64; ++i)
+      t[i] = v[i];
+    return t;
+  }();
+  static constexpr int r[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                                5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
+                                4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                                6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+  std::string msg(data);
+  const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  msg += static_cast<char>(0x80);
+  while (msg.size() % 64 != 56)
+    msg += '\0';
+  for (int i = 0; i < 8; ++i)
+    msg += static_cast<char>((bits >> (8 * i)) & 0xff);
+
+  std::uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+  for (std::size_t off = 0; off < msg.size(); off += 64) {
+    std::uint32_t w[16];
+    for (std::size_t i = 0; i < 16; ++i) {
+      w[i] = 0;
+      for (std::size_t b = 0; b < 4; ++b)
+        w[i] |= static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + i * 4 + b]))
+                << (8 * b);
+    }
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (std::size_t i = 0; i < 64; ++i) {
+      std::uint32_t f = 0;
+      std::size_t g = 0;
+      if (i < 16) {
+        f = (b & c) | (~b & d);
+        g = i;
+      } else if (i < 32) {
+        f = (d & b) | (~d & c);
+        g = (5 * i + 1) % 16;
+      } else if (i < 48) {
+        f = b ^ c ^ d;
+        g = (3 * i + 5) % 16;
+      } else {
+        f = c ^ (b | ~d);
+        g = (7 * i) % 16;
+      }
+      const std::uint32_t tmp = d;
+      d = c;
+      c = b;
+      b = b + rotl(a + f + k[i] + w[g], r[i]);
+      a = tmp;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::uint32_t v : h) {
+    for (int i = 0; i < 4; ++i) {
+      const auto byte = static_cast<unsigned>((v >> (8 * i)) & 0xff);
+      out += hex[byte >> 4];
+      out += hex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
+std::optional<long> parse_number(std::string_view s) {
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  long n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+std::vector<std::string_view> split_sp(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t sp = s.find(' ', pos);
+    out.push_back(s.substr(pos, sp == npos ? npos : sp - pos));
+    if (sp == npos) break;
+    pos = sp + 1;
+  }
+  return out;
+}
+
+std::string name_of(const turn& t) {
+  if (t.kind == turn_kind::auth_response) return "AUTH response";
+  return t.verb.empty() ? std::string("(empty line)") : t.verb;
+}
+
+}  // namespace ph::harness::rules::pop3

@@ -1,0 +1,434 @@
+#include "harness/rules/pop3/pop3_session.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace ph::harness::rules::pop3 {
+
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+char upper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+std::string to_upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = upper(c);
+  return out;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (upper(s[i]) != upper(prefix[i])) return false;
+  return true;
+}
+
+int event_at(const std::vector<std::pair<std::size_t, int>>& map, std::size_t offset) {
+  if (map.empty()) return -1;
+  auto it = std::upper_bound(map.begin(), map.end(), offset,
+                             [](std::size_t off, const auto& entry) { return off < entry.first; });
+  if (it == map.begin()) return map.front().second;
+  return std::prev(it)->second;
+}
+
+status status_of(std::string_view line) {
+  // RFC 1939 §3 makes servers send the indicators in upper case; reading them
+  // case-insensitively keeps a lower-case fault from desynchronising the judge.
+  if (starts_with_ci(line, "+OK")) return status::ok;
+  if (starts_with_ci(line, "-ERR")) return status::err;
+  // RFC 5034 §4: a challenge is "+" SP base64 (some servers send a bare "+").
+  if (line == "+" || (line.size() >= 2 && line[0] == '+' && line[1] == ' '))
+    return status::continuation;
+  return status::other;
+}
+
+// Splits the control channel at TLS boundaries and records who ended the connection.
+void split_segments(const transcript& t, session& s) {
+  s.segments.emplace_back();
+  bool handshaking = false;
+  for (std::size_t n = 0; n < t.events.size(); ++n) {
+    const event& e = t.events[n];
+    const int i = static_cast<int>(n);
+    if (e.channel != 0) continue;
+    switch (e.kind) {
+      case event_kind::data: {
+        if (e.bytes.empty()) break;
+        const bool from_client = e.dir == direction::client_to_server;
+        if (from_client && s.first_client_event < 0) s.first_client_event = i;
+        if (handshaking) {
+          // RFC 2595 §4: only a TLS ClientHello may follow the +OK; the server records
+          // plaintext it received instead.
+          if (from_client) {
+            tls_boundary& b = s.tls.back();
+            if (b.plaintext_event < 0) b.plaintext_event = i;
+            b.plaintext += e.bytes;
+          }
+          break;
+        }
+        segment& seg = s.segments.back();
+        if (from_client) {
+          seg.client_events.emplace_back(seg.client.size(), i);
+          seg.client += e.bytes;
+        } else {
+          seg.server_events.emplace_back(seg.server.size(), i);
+          seg.server += e.bytes;
+        }
+        break;
+      }
+      case event_kind::tls_start:
+        if (handshaking) break;
+        s.tls.emplace_back();
+        s.tls.back().start_event = i;
+        handshaking = true;
+        break;
+      case event_kind::tls_ready:
+      case event_kind::tls_failed: {
+        if (!handshaking) break;
+        handshaking = false;
+        const bool ok = e.kind == event_kind::tls_ready;
+        (ok ? s.tls.back().ready_event : s.tls.back().failed_event) = i;
+        segment next;
+        next.tls = ok;
+        next.boundary = static_cast<int>(s.tls.size()) - 1;
+        s.segments.push_back(std::move(next));
+        break;
+      }
+      case event_kind::close:
+      case event_kind::reset:
+        if (s.end_event < 0) {
+          s.end_event = i;
+          s.client_ended = e.dir == direction::client_to_server;
+        }
+        break;
+      case event_kind::open:
+      case event_kind::note:
+        break;
+    }
+  }
+}
+
+// What carries over from one segment to the next: the login state.
+struct carry {
+  state st = state::authorization;
+};
+
+class segment_parser {
+ public:
+  segment_parser(session& s, int si, carry& c)
+      : s_(s),
+        si_(si),
+        c_(c),
+        in_(s.segments[static_cast<std::size_t>(si)].client),
+        out_(s.segments[static_cast<std::size_t>(si)].server) {
+    // RFC 1939 §4: the session opens with the server's greeting, answering nothing.
+    if (si == s.greeting_segment) s.greeting = read_response(false);
+  }
+
+  void run() {
+    while (pos_ < in_.size()) {
+      if (!step()) break;
+    }
+  }
+
+ private:
+  // Reads one response from the server stream (-1 when the stream is exhausted).
+  int read_response(bool body_if_ok) {
+    if (spos_ >= out_.size()) return -1;
+    response r;
+    r.segment = si_;
+    r.first_event = s_.server_event_at(si_, spos_);
+    std::size_t lf = out_.find('\n', spos_);
+    std::string_view line =
+        std::string_view(out_).substr(spos_, (lf == npos ? out_.size() : lf) - spos_);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    r.line = line;
+    r.st = status_of(line);
+    r.complete = lf != npos;
+    spos_ = lf == npos ? out_.size() : lf + 1;
+    if (r.complete && r.ok() && body_if_ok) {
+      // RFC 1939 §3: a multi-line response ends at a line holding only ".".
+      r.multiline = true;
+      r.complete = false;
+      while (spos_ < out_.size()) {
+        lf = out_.find('\n', spos_);
+        std::string_view l =
+            std::string_view(out_).substr(spos_, (lf == npos ? out_.size() : lf) - spos_);
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        spos_ = lf == npos ? out_.size() : lf + 1;
+        if (lf == npos) {
+          r.body.emplace_back(l);
+          break;
+        }
+        if (l == ".") {
+          r.complete = true;
+          break;
+        }
+        r.body.emplace_back(l);
+      }
+    }
+    r.final_event = s_.server_event_at(si_, spos_ > 0 ? spos_ - 1 : 0);
+    s_.responses.push_back(std::move(r));
+    return static_cast<int>(s_.responses.size()) - 1;
+  }
+
+  const response* resp(int r) const { return s_.response_of(r); }
+
+  void place(turn& t, std::size_t size) {
+    t.first_event = s_.client_event_at(si_, t.offset);
+    t.last_event = s_.client_event_at(si_, t.offset + (size > 0 ? size - 1 : 0));
+  }
+
+  int push(turn t) {
+    s_.turns.push_back(std::move(t));
+    return static_cast<int>(s_.turns.size()) - 1;
+  }
+
+  // Returns false when the rest of the segment is not POP3 (bytes before a handshake).
+  bool step() {
+    const std::size_t crlf = in_.find("\r\n", pos_);
+    turn t;
+    t.segment = si_;
+    t.offset = pos_;
+    t.capa = capa_;
+    t.st = c_.st;
+    if (crlf == npos) {
+      t.raw = in_.substr(pos_);
+      t.terminated = false;
+    } else {
+      t.raw = in_.substr(pos_, crlf + 2 - pos_);
+    }
+    pos_ += t.raw.size();
+    place(t, t.raw.size());
+
+    if (auth_ >= 0) {
+      t.kind = turn_kind::auth_response;
+      t.auth = auth_;
+      t.response = read_response(false);
+      const response* r = resp(t.response);
+      const int idx = push(std::move(t));
+      auth_exchange& a = s_.auths[static_cast<std::size_t>(auth_)];
+      a.responses.push_back(idx);
+      if (r == nullptr || r->st != status::continuation) finish_auth(a, idx);
+      return true;
+    }
+
+    const std::string_view line = t.line();
+    const std::size_t sp = line.find(' ');
+    t.verb = to_upper(line.substr(0, sp));
+    if (sp != npos) t.arg = line.substr(sp + 1);
+    const bool no_arg = sp == npos;
+    const bool body = t.verb == "CAPA" || t.verb == "RETR" || t.verb == "TOP" ||
+                      ((t.verb == "LIST" || t.verb == "UIDL" || t.verb == "AUTH") && no_arg);
+    t.response = read_response(body);
+    const response* r = resp(t.response);
+    const int idx = push(std::move(t));
+    turn& cmd = s_.turns[static_cast<std::size_t>(idx)];
+
+    if (cmd.verb == "CAPA") {
+      if (r != nullptr && r->ok()) {
+        capa_state c;
+        c.turn = idx;
+        for (const auto& l : r->body) {
+          const std::size_t csp = l.find(' ');
+          std::string name = to_upper(std::string_view(l).substr(0, csp));
+          if (name.empty()) continue;
+          c.caps[name] = csp == npos ? std::string{} : l.substr(csp + 1);
+        }
+        s_.capas.push_back(std::move(c));
+        capa_ = static_cast<int>(s_.capas.size()) - 1;
+        s_.capa_succeeded = true;
+      } else if (r != nullptr && r->st == status::err) {
+        s_.capa_refused = true;
+      }
+    } else if (cmd.verb == "PASS" || cmd.verb == "APOP") {
+      if (r != nullptr && r->ok() && c_.st == state::authorization) c_.st = state::transaction;
+    } else if (cmd.verb == "AUTH" && !no_arg) {
+      auth_exchange a;
+      a.command = idx;
+      const std::string_view arg = cmd.arg;
+      const std::size_t msp = arg.find(' ');
+      a.mechanism = to_upper(arg.substr(0, msp));
+      if (msp != npos) {
+        a.has_initial_response = true;
+        a.initial_response = arg.substr(msp + 1);
+      }
+      s_.auths.push_back(std::move(a));
+      cmd.auth = static_cast<int>(s_.auths.size()) - 1;
+      if (r != nullptr && r->st == status::continuation) {
+        auth_ = cmd.auth;
+      } else if (r != nullptr) {
+        finish_auth(s_.auths.back(), idx);
+      }
+    } else if (cmd.verb == "QUIT") {
+      c_.st = state::quit;
+    } else if (cmd.verb == "STLS") {
+      if (r != nullptr && r->ok()) {
+        end_at_stls(idx);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void finish_auth(auth_exchange& a, int last_turn) {
+    a.final_response = s_.turns[static_cast<std::size_t>(last_turn)].response;
+    const response* r = resp(a.final_response);
+    if (r != nullptr && r->ok() && c_.st == state::authorization) c_.st = state::transaction;
+    auth_ = -1;
+  }
+
+  void end_at_stls(int idx) {
+    int bi = -1;
+    if (static_cast<std::size_t>(si_) + 1 < s_.segments.size())
+      bi = s_.segments[static_cast<std::size_t>(si_) + 1].boundary;
+    if (bi < 0) {
+      // The server said +OK but never began the handshake: keep the facts anyway.
+      s_.tls.emplace_back();
+      bi = static_cast<int>(s_.tls.size()) - 1;
+    }
+    tls_boundary& b = s_.tls[static_cast<std::size_t>(bi)];
+    b.command = idx;
+    if (pos_ < in_.size()) {
+      b.early_bytes = in_.substr(pos_);
+      b.early_event = s_.client_event_at(si_, pos_);
+    }
+    if (spos_ < out_.size()) {
+      b.injected = out_.substr(spos_);
+      b.injected_event = s_.server_event_at(si_, spos_);
+    }
+    pos_ = in_.size();
+  }
+
+  session& s_;
+  int si_;
+  carry& c_;
+  const std::string& in_;
+  const std::string& out_;
+  std::size_t pos_ = 0;
+  std::size_t spos_ = 0;
+  int capa_ = -1;  // RFC 2595 §4: capabilities never survive a handshake
+  int auth_ = -1;
+};
+
+}  // namespace
+
+std::string_view response::text() const {
+  const std::string_view l = line;
+  std::size_t n = 0;
+  if (st == status::ok) n = 3;
+  if (st == status::err) n = 4;
+  if (st == status::continuation) n = 1;
+  if (n == 0 || l.size() <= n) return n == 0 ? l : std::string_view{};
+  return l.substr(l[n] == ' ' ? n + 1 : n);
+}
+
+std::string response::code() const {
+  const std::string_view t = text();
+  if (t.empty() || t.front() != '[') return {};
+  const std::size_t close = t.find(']');
+  if (close == npos) return {};
+  return std::string(t.substr(1, close - 1));
+}
+
+std::string_view turn::line() const {
+  std::string_view l = raw;
+  if (terminated && l.size() >= 2 && l.substr(l.size() - 2) == "\r\n") l.remove_suffix(2);
+  return l;
+}
+
+bool capa_state::has(std::string_view name) const {
+  return caps.find(std::string(name)) != caps.end();
+}
+
+std::string capa_state::params(std::string_view name) const {
+  auto it = caps.find(std::string(name));
+  return it == caps.end() ? std::string{} : it->second;
+}
+
+std::vector<std::string> capa_state::sasl() const {
+  std::vector<std::string> out;
+  const std::string p = params("SASL");
+  std::size_t pos = 0;
+  while (pos < p.size()) {
+    const std::size_t sp = p.find(' ', pos);
+    const std::string_view w = std::string_view(p).substr(pos, sp == npos ? npos : sp - pos);
+    if (!w.empty()) out.push_back(to_upper(w));
+    if (sp == npos) break;
+    pos = sp + 1;
+  }
+  return out;
+}
+
+int session::client_event_at(int seg, std::size_t offset) const {
+  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
+  return event_at(segments[static_cast<std::size_t>(seg)].client_events, offset);
+}
+
+int session::server_event_at(int seg, std::size_t offset) const {
+  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
+  return event_at(segments[static_cast<std::size_t>(seg)].server_events, offset);
+}
+
+int session::awaited_response(int i) const {
+  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return -1;
+  const turn& t = at(i);
+  if (i > 0 && at(i - 1).segment == t.segment) return at(i - 1).response;
+  return t.segment == greeting_segment ? greeting : -1;
+}
+
+bool session::sent_early(int i) const {
+  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return false;
+  const turn& t = at(i);
+  const int r = awaited_response(i);
+  if (r < 0) {
+    const bool has_prev = i > 0 && at(i - 1).segment == t.segment;
+    return has_prev || t.segment == greeting_segment;
+  }
+  const response& rep = responses[static_cast<std::size_t>(r)];
+  return !rep.complete || t.first_event < rep.final_event;
+}
+
+const capa_state* session::capa_for(int i) const {
+  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return nullptr;
+  const int c = at(i).capa;
+  return c >= 0 ? &capas[static_cast<std::size_t>(c)] : nullptr;
+}
+
+const response* session::response_of(int r) const {
+  if (r < 0 || static_cast<std::size_t>(r) >= responses.size()) return nullptr;
+  return &responses[static_cast<std::size_t>(r)];
+}
+
+session parse_session(const transcript& t) {
+  session s;
+  split_segments(t, s);
+  // With implicit TLS (RFC 8314 §3.3) nothing crosses the wire before the first handshake.
+  for (std::size_t i = 0; i < s.segments.size(); ++i) {
+    if (!s.segments[i].client.empty() || !s.segments[i].server.empty()) {
+      s.greeting_segment = static_cast<int>(i);
+      break;
+    }
+  }
+  carry c;
+  for (std::size_t i = 0; i < s.segments.size(); ++i)
+    segment_parser(s, static_cast<int>(i), c).run();
+  return s;
+}
+
+bool is_known_verb(std::string_view verb) {
+  static constexpr std::array<std::string_view, 17> verbs = {
+      "USER", "PASS", "APOP", "AUTH", "STLS", "CAPA", "STAT", "LIST", "RETR",
+      "DELE", "NOOP", "RSET", "TOP",  "UIDL", "QUIT", "UTF8", "LANG"};
+  return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+}
+
+std::string excerpt(std::string_view bytes, std::size_t at, std::size_t max) {
+  if (at >= bytes.size()) return {};
+  return std::string(bytes.substr(at, max));
+}
+
+}  // namespace ph::harness::rules::pop3
