@@ -1,6 +1,8 @@
 // The protocols the fake servers speak: adding one is a dialect plus a row here.
 
 #include "fakeservers/engine/dialect.hpp"
+#include "fakeservers/ftp/ftp_dialect.hpp"
+#include "fakeservers/http/http_dialect.hpp"
 #include "fakeservers/nntp/nntp_dialect.hpp"
 #include "fakeservers/pop3/pop3_dialect.hpp"
 #include "fakeservers/smtp/smtp_dialect.hpp"
@@ -17,11 +19,15 @@ struct dialect_row {
 const smtp::smtp_dialect smtp_server;
 const pop3::pop3_dialect pop3_server;
 const nntp::nntp_dialect nntp_server;
+const ftp::ftp_dialect ftp_server;
+const http::http_dialect http_server;
 
 const dialect_row registry[] = {
     {"smtp", smtp_server},
     {"pop3", pop3_server},
     {"nntp", nntp_server},
+    {"ftp", ftp_server},
+    {"http", http_server},
 };
 
 }  // namespace

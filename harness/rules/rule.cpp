@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "harness/rules/ftp/ftp_rules.hpp"
+#include "harness/rules/http/http_rules.hpp"
 #include "harness/rules/nntp/nntp_rules.hpp"
 #include "harness/rules/pop3/pop3_rules.hpp"
 #include "harness/rules/smtp/smtp_rules.hpp"
@@ -20,6 +22,8 @@ constexpr protocol_rules registry[] = {
     {"smtp", &smtp::rules},
     {"pop3", &pop3::rules},
     {"nntp", &nntp::rules},
+    {"ftp", &ftp::rules},
+    {"http", &http::rules},
 };
 
 }  // namespace

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "fakeservers/engine/dialect.hpp"
+
+namespace ph::fakeservers::ftp {
+
+class ftp_dialect final : public dialect {
+ public:
+  void validate(const harness::scenario& scen) const override;
+  awaitable<void> serve_model(session& s) const override;
+  std::vector<std::string> block_kinds() const override;
+  awaitable<std::optional<std::string>> read_block(session& s,
+                                                   std::string_view kind) const override;
+  std::string mismatch_reply() const override;
+};
+
+}  // namespace ph::fakeservers::ftp
