@@ -200,7 +200,8 @@ void check_cleartext(const session& s, const context&, findings& f) {
     if (auth_password || t.is("PASS")) f.applied();
     if (in_tls) continue;
     if (auth_password)
-      f.fail_weak("AUTH " + s.auths[static_cast<std::size_t>(t.auth)].mechanism + " without TLS",
+      f.fail_weak("password mechanism " + s.auths[static_cast<std::size_t>(t.auth)].mechanism +
+                      " used without TLS",
                   t.first_event, t.raw.substr(0, 12));
     else if (t.is("PASS") && tls_attempt_failed)
       f.fail_weak("password sent in the clear after STLS failed", t.first_event,
