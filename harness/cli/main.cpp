@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -14,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "fakeservers/fake_server.hpp"
+#include "harness/bench/bench.hpp"
 #include "harness/protocols.hpp"
 #include "harness/rules/rule.hpp"
 #include "harness/runner.hpp"
@@ -135,6 +137,39 @@ int cmd_rules(const std::string& protocol) {
     std::cout << fmt::format("{:<26} {:<7} {:<28} {}\n", i.id, i.level_text, i.rfc, i.summary);
   }
   return exit_ok;
+}
+
+int cmd_bench(harness::bench::options opts, const std::string& url, const std::string& json_file,
+              const std::string& baseline_file, double tolerance) {
+  namespace bench = harness::bench;
+  try {
+    opts.where = bench::parse_target(url);
+    if (isatty(2))
+      opts.progress = [](const std::string& line) {
+        std::cerr << "\r\033[K" << line << std::flush;
+      };
+    auto r = bench::run(opts);
+    if (isatty(2)) std::cerr << "\r\033[K";
+    std::cout << r.table();
+    if (!json_file.empty()) std::ofstream(json_file) << r.to_json().dump(2) << "\n";
+    if (!baseline_file.empty()) {
+      std::ifstream in(baseline_file);
+      if (!in) {
+        std::cerr << "protoharness bench: cannot read baseline " << baseline_file << "\n";
+        return exit_usage;
+      }
+      auto regressed = bench::regression(r, nlohmann::json::parse(in), tolerance);
+      if (regressed) {
+        std::cout << "REGRESSION against " << baseline_file << ": " << *regressed << "\n";
+        return exit_failed;
+      }
+      std::cout << "within " << tolerance << "% of " << baseline_file << "\n";
+    }
+    return r.ops == 0 ? exit_failed : exit_ok;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "protoharness " << e.what() << "\n";
+    return exit_usage;
+  }
 }
 
 harness::scenario model_scenario(const std::string& protocol) {
@@ -268,6 +303,39 @@ int main(int argc, char** argv) {
                     "Write reports for the judged connections here");
   serve->add_flag("--no-redact", serve_no_redact, "Keep credentials in transcripts");
 
+  harness::bench::options bench_opts;
+  std::string bench_url, bench_json, bench_baseline;
+  double bench_tolerance = 10;
+  int bench_duration_s = 0, bench_timeout_ms = 10000;
+  auto* bench =
+      app.add_subcommand("bench", "Measure the in-tree client against a server (real or --fake)");
+  bench
+      ->add_option("url", bench_url,
+                   "smtp://host:port, pop3://user:pass@host:port, nntp://host:port/group")
+      ->required();
+  bench
+      ->add_option("--op", bench_opts.op,
+                   "smtp: sendmail; pop3: stat, retr, top; nntp: over, article, post")
+      ->required();
+  bench->add_option("-c,--connections", bench_opts.connections, "Concurrent sessions")
+      ->check(CLI::Range(1, 1024));
+  bench->add_option("-n,--count", bench_opts.count,
+                    "Operations in all (default 1000 unless --duration)");
+  bench->add_option("-d,--duration", bench_duration_s, "Seconds to run instead of a count")
+      ->check(CLI::Range(1, 3600));
+  bench->add_option("--warmup", bench_opts.warmup, "Operations per connection before measuring");
+  bench->add_option("--size", bench_opts.size, "Message or article body size in bytes");
+  bench->add_option("--recipients", bench_opts.recipients, "SMTP recipients per message")
+      ->check(CLI::Range(1, 1000));
+  bench->add_option("--per-connection", bench_opts.per_connection,
+                    "Operations before reconnecting (0: never)");
+  bench->add_flag("--fake", bench_opts.fake, "Start the protocol's model fake server in-process");
+  bench->add_option("--timeout-ms", bench_timeout_ms, "Bound on every client network wait");
+  bench->add_option("--json", bench_json, "Write the figures as JSON here");
+  bench->add_option("--baseline", bench_baseline,
+                    "Compare with a JSON written by --json; exit 1 on a regression");
+  bench->add_option("--tolerance", bench_tolerance, "Allowed drop against --baseline, in percent");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -280,6 +348,11 @@ int main(int argc, char** argv) {
     if (*list) return cmd_list(list_paths);
     if (*check) return cmd_check(check_paths);
     if (*rules) return cmd_rules(rules_protocol);
+    if (*bench) {
+      bench_opts.duration = std::chrono::seconds(bench_duration_s);
+      bench_opts.timeout = std::chrono::milliseconds(bench_timeout_ms);
+      return cmd_bench(bench_opts, bench_url, bench_json, bench_baseline, bench_tolerance);
+    }
     if (*serve) {
       if (bind.rfind("127.", 0) != 0 && bind != "::1" && bind != "localhost") {
         std::cerr << "protoharness serve: --bind must be a loopback address\n";
