@@ -77,6 +77,10 @@ class line_stream {
 
   /// Writes all of data.
   void write(std::string_view data);
+  /// Sends data as TCP urgent data (MSG_OOB; the urgent mark is its last octet), as the Telnet
+  /// Synch needs (RFC 854, used by FTP ABOR, RFC 959 §4.1.3). Plain TCP only: throws
+  /// net::error(tls_failed) while TLS is active (TLS cannot carry out-of-band data).
+  void write_urgent(std::string_view data);
   /// Reads one line and returns it without its CRLF. CRLF is the only line terminator: a LF not
   /// preceded by CR throws malformed_reply as soon as it is seen (a bare LF never ends a line;
   /// RFC 5321 §2.3.8). A line longer than max_line() throws line_too_long; end of stream throws
@@ -102,6 +106,36 @@ class line_stream {
   endpoint peer_address() const;
   /// The host name given to the last connect call.
   const std::string& host() const;
+
+ private:
+  friend class listener;
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// A TCP listener for a single inbound connection (e.g. an FTP active-mode data connection).
+/// listen() binds and listens at once, so the peer may connect as soon as it returns; accept()
+/// waits within the timeout. Constructors and the destructor do no network I/O other than
+/// closing the socket.
+class listener {
+ public:
+  explicit listener(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  ~listener();
+  listener(listener&&) noexcept;
+  listener& operator=(listener&&) noexcept;
+  listener(const listener&) = delete;
+  listener& operator=(const listener&) = delete;
+
+  /// Binds to address (an IP literal) on an ephemeral port and listens; returns the bound
+  /// endpoint. Throws net::error(connect_failed) on failure.
+  endpoint listen(const std::string& address);
+  /// Waits for one connection and returns it as a line_stream with the given per-call timeout;
+  /// host() of the result is the peer's address. Throws net::error(timed_out) when no peer
+  /// connects within this listener's timeout (the listener is then closed), connect_failed on
+  /// other failures.
+  line_stream accept(std::chrono::milliseconds stream_timeout);
+  /// Stops listening. Never throws; idempotent.
+  void close() noexcept;
 
  private:
   struct impl;

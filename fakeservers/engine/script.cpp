@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include <openssl/evp.h>
+
+#include <charconv>
+
 #include <fmt/format.h>
 
 namespace ph::fakeservers {
@@ -103,6 +107,61 @@ std::vector<std::string> check_block(const json& expect, const std::string& bloc
   return problems;
 }
 
+std::string replace_all(std::string s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+// Runs a step's data-channel actions (after its control-channel reply).
+awaitable<void> run_data(session& s, const script_step& st, int index) {
+  if (st.data_delay.count()) {
+    s.note(fmt::format("data_delay: {} ms", st.data_delay.count()));
+    co_await s.sleep(st.data_delay);
+  }
+  if (st.data_never_connect) {
+    s.note("data_never_connect: the server drops the pending data connection");
+    s.data_discard();
+  }
+  if (!st.uses_data()) co_return;
+  if (!co_await s.data_open()) {
+    s.problem(fmt::format("{}: step {}: no data connection could be established", st.where, index));
+    co_return;
+  }
+  // (co_await kept out of && conditions: GCC 12 miscompiles short-circuited co_await.)
+  if (st.data_tls) {
+    bool ok = co_await s.data_start_tls();
+    if (!ok) co_return;
+  }
+  if (st.data_send) {
+    bool ok = co_await s.data_send(*st.data_send);
+    if (!ok) co_return;
+  }
+  if (!st.data_expect.is_null()) {
+    auto got = co_await s.data_read_all();
+    if (!got) {
+      s.problem(fmt::format("{}: step {}: the data connection failed before the upload ended",
+                            st.where, index));
+    } else {
+      json plain = st.data_expect;
+      plain.erase("sha256");
+      for (auto& p : check_block(plain, *got))
+        s.problem(fmt::format("{}: step {}: data: {}", st.where, index, p));
+      if (st.data_expect.contains("sha256") && sha256_hex(*got) != st.data_expect["sha256"])
+        s.problem(fmt::format("{}: step {}: data sha256 is {}, expected {}", st.where, index,
+                              sha256_hex(*got), st.data_expect["sha256"].get<std::string>()));
+    }
+  }
+  if (st.data_stall) {
+    s.note("data_stall: the server holds the data connection and sends nothing");
+    co_await s.data_wait_close();
+  }
+  if (st.data_reset)
+    s.data_reset();
+  else if (st.data_close)
+    co_await s.data_close();
+}
+
 awaitable<void> finish(session& s, fault_kind end) {
   switch (end) {
     case fault_kind::close:
@@ -136,9 +195,13 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
   const json& arr = server["step"];
   if (!arr.is_array())
     scen.fail("/server/step", "'step' must be an array of tables ([[server.step]])");
-  static const std::set<std::string> known = {"expect",      "expect_re", "read",     "read_bytes",
-                                              "expect_data", "send",      "send_raw", "starttls",
-                                              "fault",       "close"};
+  static const std::set<std::string> known = {"expect",        "expect_re",          "read",
+                                              "read_bytes",    "expect_data",        "send",
+                                              "send_raw",      "starttls",           "fault",
+                                              "close",         "data_port",          "data_listen",
+                                              "data_delay_ms", "data_never_connect", "data_tls",
+                                              "data_send",     "data_send_size",     "data_expect",
+                                              "data_stall",    "data_close",         "data_reset"};
   auto kinds = d.block_kinds();
   for (std::size_t i = 0; i < arr.size(); ++i) {
     std::string ptr = "/server/step/" + std::to_string(i);
@@ -150,7 +213,10 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
       if (!known.contains(key))
         scen.fail(ptr + "/" + key,
                   fmt::format("unknown step key '{}' (expect, expect_re, read, read_bytes, "
-                              "expect_data, send, send_raw, starttls, fault, close)",
+                              "expect_data, send, send_raw, starttls, fault, close, data_port, "
+                              "data_listen, data_delay_ms, data_never_connect, data_tls, "
+                              "data_send, data_send_size, data_expect, data_stall, data_close, "
+                              "data_reset)",
                               key));
     if (j.contains("expect")) {
       if (!j["expect"].is_string()) scen.fail(ptr + "/expect", "expect must be a string (a glob)");
@@ -175,7 +241,8 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
                                              scen.protocol, fmt::join(kinds, ", ")));
     }
     if (j.contains("read_bytes")) {
-      if (!j["read_bytes"].is_number_unsigned())
+      // TOML integers load as signed: accept any non-negative integer.
+      if (!j["read_bytes"].is_number_integer() || j["read_bytes"].get<long long>() < 0)
         scen.fail(ptr + "/read_bytes", "read_bytes must be a count");
       st.read_bytes = j["read_bytes"].get<std::size_t>();
     }
@@ -215,6 +282,68 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
       if (!j["close"].is_boolean()) scen.fail(ptr + "/close", "close must be true or false");
       if (j["close"].get<bool>()) st.end = fault_kind::close;
     }
+    auto flag = [&](const char* key, bool& out) {
+      if (!j.contains(key)) return;
+      if (!j[key].is_boolean())
+        scen.fail(ptr + "/" + key, fmt::format("{} must be true or false", key));
+      out = j[key].get<bool>();
+    };
+    flag("data_port", st.data_port);
+    flag("data_never_connect", st.data_never_connect);
+    flag("data_tls", st.data_tls);
+    flag("data_stall", st.data_stall);
+    flag("data_close", st.data_close);
+    flag("data_reset", st.data_reset);
+    if (st.data_port && !st.expect && !st.expect_re)
+      scen.fail(ptr + "/data_port", "data_port needs expect (the client's PORT/EPRT line)");
+    if (j.contains("data_listen")) {
+      const json& v = j["data_listen"];
+      if (v != "pasv" && v != "epsv")
+        scen.fail(ptr + "/data_listen", "data_listen must be \"pasv\" or \"epsv\"");
+      st.data_listen = v.get<std::string>();
+    }
+    if (j.contains("data_delay_ms")) {
+      const json& v = j["data_delay_ms"];
+      if (!v.is_number_integer() || v.get<int>() < 0)
+        scen.fail(ptr + "/data_delay_ms", "data_delay_ms must be a non-negative integer");
+      st.data_delay = std::chrono::milliseconds(v.get<int>());
+    }
+    if (j.contains("data_send")) {
+      if (!j["data_send"].is_string()) scen.fail(ptr + "/data_send", "data_send must be a string");
+      st.data_send = j["data_send"].get<std::string>();
+    }
+    if (j.contains("data_send_size")) {
+      const json& v = j["data_send_size"];
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 0 ||
+          v.get<std::int64_t>() > (std::int64_t{1} << 30))
+        scen.fail(ptr + "/data_send_size", "data_send_size must be a count up to 1 GiB");
+      if (st.data_send) scen.fail(ptr, "use data_send or data_send_size, not both");
+      st.data_send = generated_bytes(v.get<std::size_t>());
+    }
+    if (j.contains("data_expect")) {
+      const json& v = j["data_expect"];
+      if (!v.is_object()) scen.fail(ptr + "/data_expect", "data_expect must be a table");
+      for (const auto& [key, x] : v.items()) {
+        std::string at = ptr + "/data_expect/" + key;
+        if (key == "size") {
+          if (!x.is_number_integer() || x.get<std::int64_t>() < 0)
+            scen.fail(at, "size must be a count");
+        } else if (key == "sha256") {
+          if (!x.is_string() || x.get<std::string>().size() != 64)
+            scen.fail(at, "sha256 must be 64 lower-case hex digits");
+        } else if (key == "equals") {
+          if (!x.is_string()) scen.fail(at, "equals must be a string");
+        } else if (key != "contains" && key != "not_contains") {
+          scen.fail(at, fmt::format("unknown data_expect key '{}' (contains, not_contains, "
+                                    "equals, size, sha256)",
+                                    key));
+        }
+      }
+      st.data_expect = v;
+    }
+    if (st.data_close && st.data_reset) scen.fail(ptr, "use data_close or data_reset, not both");
+    if (st.data_never_connect && st.uses_data())
+      scen.fail(ptr, "data_never_connect cannot be combined with other data actions");
     steps.push_back(std::move(st));
   }
   return steps;
@@ -242,6 +371,12 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
         co_await s.wait_for_client_close();
         co_return;
       }
+      if (st.data_port) {
+        auto target = parse_active_target(text);
+        if (!target || !s.data_target(target->first, target->second))
+          s.problem(fmt::format("{}: step {}: '{}' names no loopback active-mode target", st.where,
+                                index, excerpt(text)));
+      }
     }
     if (st.read || st.read_bytes) {
       std::optional<std::string> block;
@@ -265,10 +400,33 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
       if (st.faults->delay.count())
         s.note(fmt::format("delay: {} ms before sending", st.faults->delay.count()));
     }
-    if (!st.send.empty()) co_await s.send_lines(st.send);
-    if (st.send_raw) co_await s.send_raw(*st.send_raw);
+    std::vector<std::string> send = st.send;
+    std::optional<std::string> send_raw = st.send_raw;
+    if (st.data_listen) {
+      std::uint16_t port = s.data_listen();
+      std::string host = s.local_address();
+      std::replace(host.begin(), host.end(), '.', ',');
+      auto fill = [&](std::string t) {
+        t = replace_all(std::move(t), "{port}", std::to_string(port));
+        t = replace_all(std::move(t), "{p1}", std::to_string(port / 256));
+        t = replace_all(std::move(t), "{p2}", std::to_string(port % 256));
+        return replace_all(std::move(t), "{host}", host);
+      };
+      for (auto& l : send)
+        l = fill(l);
+      if (send_raw) send_raw = fill(*send_raw);
+      // RFC 959 §4.1.2 (227 h1,h2,h3,h4,p1,p2), RFC 2428 §3 (229 (|||port|)).
+      if (send.empty() && !send_raw)
+        send.push_back(
+            *st.data_listen == "pasv"
+                ? fmt::format("227 Entering Passive Mode ({},{},{})", host, port / 256, port % 256)
+                : fmt::format("229 Entering Extended Passive Mode (|||{}|)", port));
+    }
+    if (!send.empty()) co_await s.send_lines(send);
+    if (send_raw) co_await s.send_raw(*send_raw);
     s.faults() = saved;
     if (st.starttls) co_await s.start_tls(*st.starttls);
+    co_await run_data(s, st, index);
     if (st.end != fault_kind::none) {
       co_await finish(s, st.end);
       co_return;
@@ -354,6 +512,75 @@ awaitable<bool> apply_overrides(session& s, std::vector<override_rule>& rules,
     co_return true;
   }
   co_return false;
+}
+
+std::string generated_bytes(std::size_t n) {
+  std::string out(n, '\0');
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = static_cast<char>(i % 251);
+  return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
+  std::string out;
+  for (unsigned i = 0; i < n; ++i)
+    out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
+std::optional<std::pair<std::string, std::uint16_t>> parse_active_target(std::string_view line) {
+  auto number = [](std::string_view t, unsigned max) -> std::optional<unsigned> {
+    unsigned v = 0;
+    if (t.empty() || t.size() > 5) return std::nullopt;
+    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || p != t.data() + t.size() || v > max) return std::nullopt;
+    return v;
+  };
+  auto sp = line.find(' ');
+  if (sp == std::string_view::npos) return std::nullopt;
+  std::string verb(line.substr(0, sp));
+  for (auto& c : verb)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string_view arg = line.substr(sp + 1);
+  while (!arg.empty() && (arg.back() == '\r' || arg.back() == '\n' || arg.back() == ' '))
+    arg.remove_suffix(1);
+  if (verb == "PORT") {
+    std::vector<unsigned> parts;
+    std::size_t at = 0;
+    while (parts.size() < 6) {
+      auto comma = arg.find(',', at);
+      auto piece = arg.substr(at, comma == std::string_view::npos ? arg.npos : comma - at);
+      auto v = number(piece, 255);
+      if (!v) return std::nullopt;
+      parts.push_back(*v);
+      if (comma == std::string_view::npos) break;
+      at = comma + 1;
+    }
+    if (parts.size() != 6 || std::count(arg.begin(), arg.end(), ',') != 5) return std::nullopt;
+    return std::pair{fmt::format("{}.{}.{}.{}", parts[0], parts[1], parts[2], parts[3]),
+                     static_cast<std::uint16_t>(parts[4] * 256 + parts[5])};
+  }
+  if (verb == "EPRT") {
+    // |af|addr|port| with any delimiter in 33..126 (RFC 2428 §2).
+    if (arg.size() < 7) return std::nullopt;
+    char delim = arg[0];
+    if (delim < 33 || delim > 126 || arg.back() != delim) return std::nullopt;
+    std::vector<std::string_view> f;
+    std::size_t at = 1;
+    for (auto next = arg.find(delim, at); next != std::string_view::npos;
+         next = arg.find(delim, at)) {
+      f.push_back(arg.substr(at, next - at));
+      at = next + 1;
+    }
+    if (f.size() != 3 || (f[0] != "1" && f[0] != "2")) return std::nullopt;
+    auto port = number(f[2], 65535);
+    if (!port || f[1].empty()) return std::nullopt;
+    return std::pair{std::string(f[1]), static_cast<std::uint16_t>(*port)};
+  }
+  return std::nullopt;
 }
 
 }  // namespace ph::fakeservers

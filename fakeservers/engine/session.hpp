@@ -95,10 +95,45 @@ class session {
   void count_command() { ++commands_seen_; }
   std::chrono::microseconds now() const;
 
+  // --- Data channels (FTP). Each data connection is a transcript channel "data N" with its
+  // own open/data/tls/close events; at most one is pending or open at a time.
+
+  // Opens a listener on the control connection's local address, port 0 (for a PASV/EPSV
+  // reply), replacing any pending one; returns its port. Throws std::system_error.
+  std::uint16_t data_listen();
+  // The control connection's local address, e.g. "127.0.0.1" or "::1".
+  std::string local_address() const;
+  // Remembers an active-mode target (PORT/EPRT). Only loopback (127.0.0.0/8, ::1) is
+  // accepted; false (and nothing remembered) otherwise or when `host` is no address.
+  bool data_target(const std::string& host, std::uint16_t port);
+  // True when a listener or an active target waits for data_open().
+  bool data_pending() const;
+  // Establishes the pending data connection: accepts on the listener (passive) or connects
+  // to the target (active), bounded by the session deadline. False when nothing is pending
+  // or it failed (noted).
+  awaitable<bool> data_open();
+  bool data_connected() const;
+  // Drops a pending listener or target without connecting.
+  void data_discard();
+  // Server side of TLS on the open data channel (PROT P); false when the handshake failed.
+  awaitable<bool> data_start_tls(const std::string& certificate = "server");
+  // Writes bytes on the data channel; false when the client closed or reset it.
+  awaitable<bool> data_send(std::string_view bytes);
+  // Reads the data channel until the client closes it; nullopt if it was reset or failed.
+  awaitable<std::optional<std::string>> data_read_all();
+  // Orderly close of the data channel by the server (close_notify under TLS, then FIN).
+  awaitable<void> data_close();
+  // RST on the data channel.
+  void data_reset();
+  // Waits (recording) until the client closes the data channel or the deadline fires.
+  awaitable<void> data_wait_close();
+
  private:
   awaitable<std::size_t> read_some();
   awaitable<void> write_all(std::string_view bytes);
-  void record(harness::event_kind kind, harness::direction dir, std::string bytes);
+  void record(harness::event_kind kind, harness::direction dir, std::string bytes, int channel = 0);
+  struct data_channel;
+  awaitable<std::size_t> data_read_some(std::string& into);
   void on_deadline();
 
   asio::ssl::stream<asio::ip::tcp::socket> stream_;
@@ -114,6 +149,10 @@ class session {
   bool expired_ = false;
   std::size_t commands_seen_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::unique_ptr<asio::ip::tcp::acceptor> listener_;
+  std::optional<asio::ip::tcp::endpoint> target_;
+  std::unique_ptr<data_channel> data_;
+  int data_count_ = 0;
   static constexpr std::size_t max_line = 1 << 20;
 };
 

@@ -243,6 +243,20 @@ reply = "550 5.1.1 nope"
   EXPECT_EQ(conns[0].transcript.events.back().kind, event_kind::close);
 }
 
+TEST(FakeServer, ReadBytesReadsExactlyThatMany) {
+  auto scen = scenario_from(std::string(script_head) + R"(
+[[server.step]]
+read_bytes = 5
+expect_data = { equals = "hello" }
+send = "250 got five"
+)");
+  auto conns = run(scen, [](raw_client& c) {
+    c.send("hello");
+    EXPECT_EQ(c.read_until("\r\n"), "250 got five\r\n");
+  });
+  EXPECT_TRUE(conns[0].problems.empty()) << conns[0].problems[0];
+}
+
 TEST(FakeServer, InvalidServerSectionsNameFileAndLine) {
   auto bad = [](const std::string& body) {
     try {

@@ -1,0 +1,83 @@
+#pragma once
+// Internal to the HTTP rules: how one check reports on one connection, and the checks
+// themselves (one function per catalogue rule).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/rules/http/http_session.hpp"
+#include "harness/rules/rule.hpp"
+
+namespace ph::harness::rules::http {
+
+// Collects one rule's findings on one connection. A rule whose catalogue row mixes levels
+// reports breaks of its weaker part with fail_weak(), which points the result at a
+// SHOULD-level twin of the rule's info (same id) so the verdict is WARN, not FAIL.
+class findings {
+ public:
+  findings(const rule_info& info, const rule_info& weak) : info_(info), weak_(weak) {}
+
+  // The transcript exercised the rule (without this the result is not_applicable).
+  void applied() { applied_ = true; }
+  void fail(std::string message, int event, std::string_view bytes);
+  void fail_weak(std::string message, int event, std::string_view bytes);
+  [[nodiscard]] rule_result result() const;
+
+ private:
+  struct finding {
+    std::string message;
+    evidence ev;
+  };
+  void add(std::vector<finding>& to, std::string message, int event, std::string_view bytes);
+
+  const rule_info& info_;
+  const rule_info& weak_;
+  bool applied_ = false;
+  std::vector<finding> strong_;
+  std::vector<finding> weak_findings_;
+  std::size_t strong_total_ = 0;
+  std::size_t weak_total_ = 0;
+};
+
+using check_fn = void (*)(const session& s, const context& ctx, findings& f);
+
+// The requests that carry a request line (not only stray empty lines).
+bool is_message(const request& r);
+// The event holding byte `offset` of the client stream, or the request's first event.
+int event_in(const session& s, const request& r, std::size_t offset);
+
+// --- checks, in catalogue order ----------------------------------------------------------
+
+void check_crlf(const session&, const context&, findings&);
+void check_no_extra_crlf(const session&, const context&, findings&);
+void check_request_line(const session&, const context&, findings&);
+void check_target_chars(const session&, const context&, findings&);
+void check_origin_form(const session&, const context&, findings&);
+void check_host(const session&, const context&, findings&);
+void check_no_userinfo(const session&, const context&, findings&);
+void check_field_syntax(const session&, const context&, findings&);
+void check_dup_fields(const session&, const context&, findings&);
+void check_cl_te(const session&, const context&, findings&);
+void check_body_framed(const session&, const context&, findings&);
+void check_cl_exact(const session&, const context&, findings&);
+void check_chunked(const session&, const context&, findings&);
+void check_te_conn(const session&, const context&, findings&);
+void check_expect_100(const session&, const context&, findings&);
+void check_conn_close(const session&, const context&, findings&);
+void check_pipeline(const session&, const context&, findings&);
+void check_retry(const session&, const context&, findings&);
+void check_no_body_methods(const session&, const context&, findings&);
+void check_date(const session&, const context&, findings&);
+void check_referer(const session&, const context&, findings&);
+void check_redirect_method(const session&, const context&, findings&);
+void check_redirect_headers(const session&, const context&, findings&);
+void check_basic(const session&, const context&, findings&);
+void check_cookie_header(const session&, const context&, findings&);
+void check_cookie_scope(const session&, const context&, findings&);
+void check_form_parts(const session&, const context&, findings&);
+void check_form_boundary(const session&, const context&, findings&);
+void check_uri_encoding(const session&, const context&, findings&);
+
+}  // namespace ph::harness::rules::http

@@ -1,0 +1,30 @@
+#include "clients/http/multipart.hpp"
+
+#include <gtest/gtest.h>
+
+namespace http = ph::clients::http;
+
+TEST(HttpMultipart, EncodesFieldsThenFiles) {
+  const auto enc = http::encode_multipart(
+      {{"a", "1"}}, {{"f", {"x.txt", "hello", "text/plain"}}, {"g", {"y\"z.bin", "\x01\x02", ""}}},
+      "BOUND");
+  EXPECT_EQ(enc.content_type, "multipart/form-data; boundary=BOUND");
+  EXPECT_EQ(enc.body,
+            "--BOUND\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+            "--BOUND\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.txt\"\r\n"
+            "Content-Type: text/plain\r\n\r\nhello\r\n"
+            "--BOUND\r\nContent-Disposition: form-data; name=\"g\"; filename=\"y%22z.bin\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n\x01\x02\r\n"
+            "--BOUND--\r\n");
+}
+
+TEST(HttpMultipart, BoundaryNeverOccursInAPart) {
+  const auto enc = http::encode_multipart({}, {{"f", {"a", "xx--BOUNDxx", ""}}}, "BOUND");
+  const std::string boundary = enc.content_type.substr(enc.content_type.find('=') + 1);
+  EXPECT_NE(boundary, "BOUND");
+  EXPECT_LE(boundary.size(), 70u);
+  EXPECT_EQ(enc.body.find("xx--BOUNDxx"), enc.body.find("xx--BOUND"));
+  EXPECT_EQ(enc.body.rfind("--" + boundary + "--\r\n"), enc.body.size() - boundary.size() - 6);
+  const auto random = http::encode_multipart({{"k", "v"}}, {});
+  EXPECT_NE(random.content_type.find("boundary="), std::string::npos);
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Judges real FTP peer clients through `protoharness serve --model ftp`: Python's ftplib and curl.
+
+Usage: serve_ftp_peers.py PROTOHARNESS PEER
+PEER: ftplib | curl-ftp-download | curl-ftp-upload
+Starts `serve --model ftp --port 0 --count 1` (users test/test and anonymous, a 10 MB generated
+big.bin whose byte i is i mod 251, pub/ with small files, a writable upload/), runs the peer
+against the port from the first line, checks what the peer received, and requires exit 0 (no
+FAIL), a verdict line and a written transcript.
+"""
+import hashlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import ftplib
+
+
+def generated(n):
+    pattern = bytes(range(251))
+    return (pattern * (n // 251 + 1))[:n]
+
+
+def run_peer(peer, port, workdir):
+    if peer == "ftplib":
+        f = ftplib.FTP()
+        f.connect("127.0.0.1", port, timeout=5)
+        # Stock ftplib sends PASV on IPv4, which the catalogue's FTP-EPSV-USE (RFC 2428 §4
+        # MUST) judges FAIL; its IPv6 path sends EPSV, so take that path on IPv4 as well.
+        f.af = socket.AF_INET6
+        assert f.login("test", "test").startswith("230")
+        assert f.pwd() == "/"
+        big = hashlib.sha256()
+        f.retrbinary("RETR big.bin", big.update)
+        assert big.hexdigest() == hashlib.sha256(generated(10 * 1024 * 1024)).hexdigest()
+        data = b"uploaded by ftplib\r\n" * 100
+        assert f.storbinary("STOR upload/ftplib.bin", io.BytesIO(data)).startswith("226")
+        f.voidcmd("TYPE I")
+        assert f.size("upload/ftplib.bin") == len(data)
+        lines = []
+        f.retrlines("RETR pub/lines.txt", lines.append)
+        assert lines == ["one", "two", "three"], lines
+        f.quit()
+    elif peer == "curl-ftp-download":
+        out = subprocess.run(["curl", "-sS", "--max-time", "10", f"ftp://127.0.0.1:{port}/pub/small.bin",
+                              "-u", "test:test"], check=True, capture_output=True).stdout
+        assert out == generated(1000), len(out)
+    elif peer == "curl-ftp-upload":
+        path = os.path.join(workdir, "up.bin")
+        with open(path, "wb") as fh:
+            fh.write(generated(50000))
+        subprocess.run(["curl", "-sS", "--max-time", "10", "-T", path,
+                        f"ftp://127.0.0.1:{port}/upload/up.bin", "-u", "test:test"], check=True)
+    else:
+        sys.exit(f"unknown peer {peer}")
+
+
+def main():
+    exe, peer = sys.argv[1], sys.argv[2]
+    if peer.startswith("curl") and not shutil.which("curl"):
+        sys.exit("curl is not installed (scripts/install-deps.sh installs it)")
+    with tempfile.TemporaryDirectory() as out:
+        serve = subprocess.Popen([exe, "serve", "--model", "ftp", "--port", "0", "--count", "1",
+                                  "--timeout-ms", "10000", "--report-dir", out],
+                                 stdout=subprocess.PIPE, text=True)
+        first = serve.stdout.readline().strip()
+        if not first.startswith("listening on 127.0.0.1:"):
+            serve.kill()
+            sys.exit(f"unexpected first line: {first!r}")
+        port = int(first.rsplit(":", 1)[1])
+        try:
+            run_peer(peer, port, out)
+        finally:
+            try:
+                rest, _ = serve.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                serve.kill()
+                rest, _ = serve.communicate()
+        print(first)
+        print(rest[-4000:])
+        if serve.returncode != 0:
+            sys.exit(f"serve exited {serve.returncode}: the peer was judged FAIL")
+        transcripts = os.listdir(os.path.join(out, "transcripts"))
+        if not transcripts:
+            sys.exit("no transcript written")
+        if "PASS" not in rest and "WARN" not in rest:
+            sys.exit("no verdict line")
+    print(f"{peer}: judged, transcript written")
+
+
+if __name__ == "__main__":
+    main()
