@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libssl-dev openssl
   libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 curl clang-format
+  python3 curl lftp clang-format
 )
 
 missing=()

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "clients/ftp/client.hpp"
 #include "clients/nntp/client.hpp"
 #include "clients/pop3/client.hpp"
 #include "clients/smtp/client.hpp"
@@ -165,6 +166,49 @@ class nntp_workload final : public workload {
   std::int64_t next_ = 0;
 };
 
+class ftp_workload final : public workload {
+ public:
+  ftp_workload(const options& o, const std::string& ca) : opts_(o), client_(make(o, ca)) {
+    path_ = o.where.path.empty() ? "big.bin" : o.where.path;
+  }
+  void open() override {
+    client_.connect(opts_.where.host, opts_.where.port);
+    client_.login(opts_.where.user.empty() ? "test" : opts_.where.user,
+                  opts_.where.password.empty() ? "test" : opts_.where.password);
+    client_.type('I');
+  }
+  std::size_t once() override {
+    if (opts_.op == "list") {
+      std::size_t bytes = 0;
+      for (const auto& line : client_.list(path_))
+        bytes += line.size() + 2;
+      return bytes;
+    }
+    std::size_t bytes = 0;
+    client_.retrbinary(
+        "RETR " + path_, [&](std::string_view block) { bytes += block.size(); }, 256 * 1024);
+    return bytes;
+  }
+  void close() noexcept override {
+    try {
+      client_.quit();
+    } catch (...) {
+      client_.close();
+    }
+  }
+
+ private:
+  static clients::ftp::client make(const options& o, const std::string& ca) {
+    clients::ftp::options fo;
+    fo.timeout = o.timeout;
+    fo.tls_options.ca_pem = ca;
+    return clients::ftp::client(fo);
+  }
+  options opts_;
+  clients::ftp::client client_;
+  std::string path_;
+};
+
 template <typename W>
 std::unique_ptr<workload> make_workload(const options& o, const std::string& ca) {
   return std::make_unique<W>(o, ca);
@@ -177,6 +221,7 @@ const std::vector<workload_row>& workload_table() {
       {"smtp", {"sendmail"}, &make_workload<smtp_workload>},
       {"pop3", {"stat", "retr", "top"}, &make_workload<pop3_workload>},
       {"nntp", {"over", "article", "post"}, &make_workload<nntp_workload>},
+      {"ftp", {"retr", "list"}, &make_workload<ftp_workload>},
   };
   return table;
 }

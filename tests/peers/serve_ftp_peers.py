@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Judges real FTP peer clients through `protoharness serve --model ftp`: Python's ftplib and curl.
+"""Judges real FTP peer clients through `protoharness serve --model ftp`: ftplib, curl, lftp.
 
 Usage: serve_ftp_peers.py PROTOHARNESS PEER
-PEER: ftplib | curl-ftp-download | curl-ftp-upload
+PEER: ftplib | curl-ftp-download | curl-ftp-upload | lftp
 Starts `serve --model ftp --port 0 --count 1` (users test/test and anonymous, a 10 MB generated
 big.bin whose byte i is i mod 251, pub/ with small files, a writable upload/), runs the peer
 against the port from the first line, checks what the peer received, and requires exit 0 (no
@@ -54,14 +54,29 @@ def run_peer(peer, port, workdir):
             fh.write(generated(50000))
         subprocess.run(["curl", "-sS", "--max-time", "10", "-T", path,
                         f"ftp://127.0.0.1:{port}/upload/up.bin", "-u", "test:test"], check=True)
+    elif peer == "lftp":
+        # Stock lftp sends PASV on IPv4 (ftp:prefer-epsv is off), which FTP-EPSV-USE (RFC 2428
+        # §4 MUST) judges FAIL; prefer EPSV here. It negotiates AUTH TLS by itself: trust the CA.
+        up = os.path.join(workdir, "lftp-up.txt")
+        with open(up, "wb") as fh:
+            fh.write(b"uploaded by lftp\n" * 50)
+        got = os.path.join(workdir, "lftp-small.bin")
+        ca = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fakeservers", "certs", "ca.pem")
+        script = (f"set ssl:ca-file {ca}; set ftp:prefer-epsv yes; set net:max-retries 1; set net:timeout 5; "
+                  f"get pub/small.bin -o {got}; put {up} -o upload/lftp.txt; bye")
+        subprocess.run(["lftp", "-u", "test,test", "-p", str(port), "-e", script, "127.0.0.1"], check=True,
+                       timeout=30)
+        with open(got, "rb") as fh:
+            assert fh.read() == generated(1000)
     else:
         sys.exit(f"unknown peer {peer}")
 
 
 def main():
     exe, peer = sys.argv[1], sys.argv[2]
-    if peer.startswith("curl") and not shutil.which("curl"):
-        sys.exit("curl is not installed (scripts/install-deps.sh installs it)")
+    for tool in ("curl", "lftp"):
+        if peer.startswith(tool) and not shutil.which(tool):
+            sys.exit(f"{tool} is not installed (scripts/install-deps.sh installs it)")
     with tempfile.TemporaryDirectory() as out:
         serve = subprocess.Popen([exe, "serve", "--model", "ftp", "--port", "0", "--count", "1",
                                   "--timeout-ms", "10000", "--report-dir", out],
