@@ -39,7 +39,7 @@ std::string utc_now() {
 
 int cmd_run(const std::vector<std::string>& paths, const std::string& filter, int jobs,
             const std::string& report_dir, const std::string& client_cmd, bool strict,
-            bool no_redact, bool verbose) {
+            const reports::render_options& render, bool verbose) {
   for (const auto& p : paths)
     if (!std::filesystem::exists(p)) {
       std::cerr << "protoharness: no such file or folder: " << p << "\n";
@@ -54,8 +54,6 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
   opts.jobs = jobs;
   opts.filter = filter;
   if (!client_cmd.empty()) opts.client_cmd = client_cmd;
-  reports::render_options render;
-  render.redact = !no_redact;
   const bool tty = isatty(1);
   opts.on_result = [&](const harness::scenario_result& r, std::size_t done, std::size_t total) {
     std::string line = reports::console_line(r);
@@ -180,7 +178,8 @@ harness::scenario model_scenario(const std::string& protocol) {
 }
 
 int cmd_serve(const std::string& scenario_file, const std::string& model, const std::string& bind,
-              int port, int count, const std::string& report_dir, bool no_redact, int timeout_ms) {
+              int port, int count, const std::string& report_dir,
+              const reports::render_options& render, int timeout_ms) {
   harness::scenario scen;
   try {
     if (!model.empty()) {
@@ -199,8 +198,6 @@ int cmd_serve(const std::string& scenario_file, const std::string& model, const 
     std::cerr << "protoharness: " << e.what() << "\n";
     return exit_usage;
   }
-  reports::render_options render;
-  render.redact = !no_redact;
   std::mutex mutex;
   std::condition_variable cv;
   std::vector<harness::scenario_result> results;
@@ -271,6 +268,9 @@ int main(int argc, char** argv) {
   run->add_option("--client-cmd", client_cmd, "External client: 'CMD {host} {port} {steps}'");
   run->add_flag("--strict", strict, "WARN (a SHOULD broken) fails the run too");
   run->add_flag("--no-redact", no_redact, "Keep credentials in transcripts");
+  bool full_data = false;
+  run->add_flag("--full-data", full_data,
+                "Show every byte of long data (bodies, data channels) in transcripts");
   run->add_flag("-v,--verbose", verbose,
                 "Print the transcript of every scenario that did not pass");
 
@@ -302,6 +302,8 @@ int main(int argc, char** argv) {
   serve->add_option("--report-dir", serve_report_dir,
                     "Write reports for the judged connections here");
   serve->add_flag("--no-redact", serve_no_redact, "Keep credentials in transcripts");
+  bool serve_full_data = false;
+  serve->add_flag("--full-data", serve_full_data, "Show every byte of long data in transcripts");
 
   harness::bench::options bench_opts;
   std::string bench_url, bench_json, bench_baseline;
@@ -343,8 +345,12 @@ int main(int argc, char** argv) {
     return rc == 0 ? exit_ok : exit_usage;
   }
   try {
-    if (*run)
-      return cmd_run(paths, filter, jobs, report_dir, client_cmd, strict, no_redact, verbose);
+    if (*run) {
+      reports::render_options render;
+      render.redact = !no_redact;
+      render.full_data = full_data;
+      return cmd_run(paths, filter, jobs, report_dir, client_cmd, strict, render, verbose);
+    }
     if (*list) return cmd_list(list_paths);
     if (*check) return cmd_check(check_paths);
     if (*rules) return cmd_rules(rules_protocol);
@@ -358,8 +364,10 @@ int main(int argc, char** argv) {
         std::cerr << "protoharness serve: --bind must be a loopback address\n";
         return exit_usage;
       }
-      return cmd_serve(serve_file, model, bind, port, count, serve_report_dir, serve_no_redact,
-                       timeout_ms);
+      reports::render_options render;
+      render.redact = !serve_no_redact;
+      render.full_data = serve_full_data;
+      return cmd_serve(serve_file, model, bind, port, count, serve_report_dir, render, timeout_ms);
     }
   } catch (const std::exception& e) {
     std::cerr << "protoharness: " << e.what() << "\n";
