@@ -23,11 +23,8 @@ const ftp::ftp_dialect ftp_server;
 const http::http_dialect http_server;
 
 const dialect_row registry[] = {
-    {"smtp", smtp_server},
-    {"pop3", pop3_server},
-    {"nntp", nntp_server},
-    {"ftp", ftp_server},
-    {"http", http_server},
+    {"smtp", smtp_server}, {"pop3", pop3_server}, {"nntp", nntp_server},
+    {"ftp", ftp_server},   {"http", http_server},
 };
 
 }  // namespace

@@ -15,11 +15,7 @@ const std::vector<protocol_entry>& protocol_table() {
   static const drivers::ftp_driver ftp;
   static const drivers::http_driver http;
   static const std::vector<protocol_entry> table = {
-      {"smtp", smtp},
-      {"pop3", pop3},
-      {"nntp", nntp},
-      {"ftp", ftp},
-      {"http", http},
+      {"smtp", smtp}, {"pop3", pop3}, {"nntp", nntp}, {"ftp", ftp}, {"http", http},
   };
   return table;
 }
