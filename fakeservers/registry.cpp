@@ -22,10 +22,15 @@ const nntp::nntp_dialect nntp_server;
 const ftp::ftp_dialect ftp_server;
 const http::http_dialect http_server;
 
+// clang-format off: one row per protocol
 const dialect_row registry[] = {
-    {"smtp", smtp_server}, {"pop3", pop3_server}, {"nntp", nntp_server},
-    {"ftp", ftp_server},   {"http", http_server},
+    {"smtp", smtp_server},
+    {"pop3", pop3_server},
+    {"nntp", nntp_server},
+    {"ftp", ftp_server},
+    {"http", http_server},
 };
+// clang-format on
 
 }  // namespace
 

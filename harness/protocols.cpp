@@ -14,9 +14,15 @@ const std::vector<protocol_entry>& protocol_table() {
   static const drivers::nntp_driver nntp;
   static const drivers::ftp_driver ftp;
   static const drivers::http_driver http;
+  // clang-format off: one row per protocol
   static const std::vector<protocol_entry> table = {
-      {"smtp", smtp}, {"pop3", pop3}, {"nntp", nntp}, {"ftp", ftp}, {"http", http},
+      {"smtp", smtp},
+      {"pop3", pop3},
+      {"nntp", nntp},
+      {"ftp", ftp},
+      {"http", http},
   };
+  // clang-format on
   return table;
 }
 

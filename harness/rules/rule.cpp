@@ -18,10 +18,15 @@ struct protocol_rules {
 };
 
 // One row per protocol: adding a protocol's rules touches this table only.
+// clang-format off: one row per protocol
 constexpr protocol_rules registry[] = {
-    {"smtp", &smtp::rules}, {"pop3", &pop3::rules}, {"nntp", &nntp::rules},
-    {"ftp", &ftp::rules},   {"http", &http::rules},
+    {"smtp", &smtp::rules},
+    {"pop3", &pop3::rules},
+    {"nntp", &nntp::rules},
+    {"ftp", &ftp::rules},
+    {"http", &http::rules},
 };
+// clang-format on
 
 }  // namespace
 
