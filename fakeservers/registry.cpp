@@ -22,7 +22,8 @@ const nntp::nntp_dialect nntp_server;
 const ftp::ftp_dialect ftp_server;
 const http::http_dialect http_server;
 
-// clang-format off: one row per protocol
+// One row per protocol.
+// clang-format off
 const dialect_row registry[] = {
     {"smtp", smtp_server},
     {"pop3", pop3_server},

@@ -14,7 +14,8 @@ const std::vector<protocol_entry>& protocol_table() {
   static const drivers::nntp_driver nntp;
   static const drivers::ftp_driver ftp;
   static const drivers::http_driver http;
-  // clang-format off: one row per protocol
+  // One row per protocol.
+  // clang-format off
   static const std::vector<protocol_entry> table = {
       {"smtp", smtp},
       {"pop3", pop3},

@@ -18,7 +18,8 @@ struct protocol_rules {
 };
 
 // One row per protocol: adding a protocol's rules touches this table only.
-// clang-format off: one row per protocol
+// One row per protocol.
+// clang-format off
 constexpr protocol_rules registry[] = {
     {"smtp", &smtp::rules},
     {"pop3", &pop3::rules},
