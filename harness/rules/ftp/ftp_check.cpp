@@ -6,8 +6,6 @@ namespace ph::harness::rules::ftp {
 
 namespace {
 
-// Enough evidence to find every kind of break without flooding a report.
-constexpr std::size_t max_evidence = 8;
 constexpr std::size_t npos = std::string_view::npos;
 
 // The step arguments that become command arguments (the ftp driver's vocabulary); `data`
@@ -23,38 +21,6 @@ bool starts_with(std::string_view s, std::string_view p) {
 }
 
 }  // namespace
-
-void findings::add(std::vector<finding>& to, std::string message, int event,
-                   std::string_view bytes) {
-  if (to.size() >= max_evidence) return;
-  to.push_back({std::move(message), evidence{0, event, excerpt(bytes)}});
-}
-
-void findings::fail(std::string message, int event, std::string_view bytes) {
-  applied_ = true;
-  ++strong_total_;
-  add(strong_, std::move(message), event, bytes);
-}
-
-void findings::fail_weak(std::string message, int event, std::string_view bytes) {
-  applied_ = true;
-  ++weak_total_;
-  add(weak_findings_, std::move(message), event, bytes);
-}
-
-rule_result findings::result() const {
-  auto build = [](const rule_info& info, const std::vector<finding>& list, std::size_t total) {
-    std::string message = list.front().message;
-    if (total > 1) message += " (" + std::to_string(total - 1) + " more)";
-    std::vector<evidence> ev;
-    for (const auto& f : list)
-      ev.push_back(f.ev);
-    return rules::fail(info, std::move(message), std::move(ev));
-  };
-  if (strong_total_ > 0) return build(info_, strong_, strong_total_);
-  if (weak_total_ > 0) return build(weak_, weak_findings_, weak_total_);
-  return applied_ ? rules::pass(info_) : rules::not_applicable(info_);
-}
 
 // RFC 959 §4.1, §5.3; RFC 1123 §4.1.2.10: commands end with the Telnet end-of-line, CRLF.
 void check_crlf(const session& s, const context&, findings& f) {

@@ -12,15 +12,7 @@ namespace {
 
 // One catalogue row (rfc-rules.md §2). `weak` marks rows whose level mixes MUST and SHOULD
 // parts: breaks of the SHOULD part are reported at level::should.
-struct row {
-  std::string_view id;
-  std::string_view rfc;
-  level lvl;
-  std::string_view level_text;
-  std::string_view summary;
-  check_fn check;
-  bool weak = false;
-};
+using row = catalogue_row<session>;
 
 constexpr level must = level::must;
 constexpr level should = level::should;
@@ -85,50 +77,10 @@ constexpr row catalogue[] = {
      &check_auth_plain_fmt},
 };
 
-class pop3_rule final : public rule {
- public:
-  explicit pop3_rule(const row& r)
-      : info_{std::string(r.id),     "pop3", std::string(r.rfc), r.lvl, std::string(r.level_text),
-              std::string(r.summary)},
-        weak_{info_},
-        check_(r.check),
-        has_weak_(r.weak) {
-    weak_.lvl = level::should;
-  }
-
-  [[nodiscard]] const rule_info& info() const override { return info_; }
-
-  [[nodiscard]] rule_result check(const transcript& t, const context& ctx) const override {
-    const session s = parse_session(t);
-    findings f(info_, has_weak_ ? weak_ : info_);
-    check_(s, ctx, f);
-    return f.result();
-  }
-
- private:
-  rule_info info_;
-  rule_info weak_;  // same id and text, level::should: the SHOULD part of a mixed row
-  check_fn check_;
-  bool has_weak_;
-};
-
 }  // namespace
 
 std::span<const rule* const> rules() {
-  static const std::vector<pop3_rule> store = [] {
-    std::vector<pop3_rule> v;
-    v.reserve(std::size(catalogue));
-    for (const row& r : catalogue)
-      v.emplace_back(r);
-    return v;
-  }();
-  static const std::vector<const rule*> list = [] {
-    std::vector<const rule*> v;
-    for (const auto& r : store)
-      v.push_back(&r);
-    return v;
-  }();
-  return list;
+  return catalogue_rules<session, &parse_session>("pop3", catalogue);
 }
 
 }  // namespace ph::harness::rules::pop3
