@@ -13,12 +13,11 @@
 
 #include "clients/ftp/client.hpp"
 #include "clients/ftp/errors.hpp"
-#include "clients/net/errors.hpp"
+#include "harness/drivers/common_errors.hpp"
 
 namespace ph::harness::drivers {
 
 namespace ftp = ph::clients::ftp;
-namespace net = ph::clients::net;
 using json = nlohmann::json;
 
 namespace {
@@ -305,31 +304,8 @@ json ftp_driver::describe_error(std::exception_ptr error) const {
         {"error", "protocol_error"}, {"code", e.code()}, {"text", e.text()}, {"message", e.what()}};
   } catch (const ftp::error& e) {
     return {{"error", "client_error"}, {"message", e.what()}};
-  } catch (const std::system_error& e) {
-    std::string name = "system_error";
-    if (e.code().category() == net::category()) {
-      switch (static_cast<net::errc>(e.code().value())) {
-        case net::errc::timed_out:
-          name = "timeout";
-          break;
-        case net::errc::connection_closed:
-          name = "disconnected";
-          break;
-        case net::errc::malformed_reply:
-        case net::errc::line_too_long:
-          name = "protocol_error";
-          break;
-        case net::errc::tls_failed:
-          name = "tls_error";
-          break;
-        case net::errc::connect_failed:
-          name = "connect_failed";
-          break;
-      }
-    }
-    return {{"error", name}, {"message", e.what()}};
-  } catch (const std::exception& e) {
-    return {{"error", "exception"}, {"message", e.what()}};
+  } catch (...) {
+    return describe_common_error(std::current_exception());
   }
 }
 

@@ -5,15 +5,14 @@
 
 #include <fmt/format.h>
 
-#include "clients/net/errors.hpp"
 #include "clients/smtp/client.hpp"
 #include "clients/smtp/errors.hpp"
+#include "harness/drivers/common_errors.hpp"
 #include "harness/model/base64.hpp"
 
 namespace ph::harness::drivers {
 
 namespace smtp = ph::clients::smtp;
-namespace net = ph::clients::net;
 using json = nlohmann::json;
 
 namespace {
@@ -230,33 +229,8 @@ json smtp_driver::describe_error(std::exception_ptr error) const {
     return {{"error", "not_supported"}, {"message", e.what()}};
   } catch (const smtp::error& e) {
     return {{"error", "client_error"}, {"message", e.what()}};
-  } catch (const std::system_error& e) {
-    std::string name = "system_error";
-    if (e.code().category() == net::category()) {
-      switch (static_cast<net::errc>(e.code().value())) {
-        case net::errc::timed_out:
-          name = "timeout";
-          break;
-        case net::errc::connection_closed:
-          name = "disconnected";
-          break;
-        case net::errc::malformed_reply:
-        case net::errc::line_too_long:
-          name = "protocol_error";
-          break;
-        case net::errc::tls_failed:
-          name = "tls_error";
-          break;
-        case net::errc::connect_failed:
-          name = "connect_failed";
-          break;
-      }
-    }
-    return {{"error", name}, {"message", e.what()}};
-  } catch (const std::exception& e) {
-    return {{"error", "exception"}, {"message", e.what()}};
   } catch (...) {
-    return {{"error", "exception"}, {"message", "unknown exception"}};
+    return describe_common_error(std::current_exception());
   }
 }
 
