@@ -11,6 +11,7 @@
 #include "harness/model/transcript.hpp"
 #include "harness/rules/nntp/nntp_rules.hpp"
 #include "harness/rules/rule.hpp"
+#include "tests/rules/rule_test_support.hpp"
 
 namespace ph::harness::rules::nntp::test {
 
@@ -75,44 +76,17 @@ class transcript_builder {
   transcript t_{1, {{"control", "127.0.0.1:40000", "127.0.0.1:119"}}, {}};
 };
 
+using rule_testing::describe;
+using rule_testing::expect_fail;
+using rule_testing::expect_na;
+using rule_testing::expect_pass;
+
 inline const rule* find_rule(std::string_view id) {
-  for (const rule* r : rules())
-    if (r->info().id == id) return r;
-  return nullptr;
+  return rule_testing::find_rule("nntp", id);
 }
 
 inline rule_result run(std::string_view id, const transcript& t, const context& ctx = {}) {
-  const rule* r = find_rule(id);
-  if (r == nullptr) {
-    ADD_FAILURE() << "no rule " << id;
-    return {};
-  }
-  return r->check(t, ctx);
-}
-
-inline std::string describe(const rule_result& r) {
-  std::string out = std::string(to_string(r.result)) + ": " + r.message;
-  for (const auto& e : r.evidence)
-    out += " [event " + std::to_string(e.event) + " '" + e.excerpt + "']";
-  return out;
-}
-
-// The result fails rule `id` (at `lvl`) with its first evidence on `event`.
-inline void expect_fail(const rule_result& r, std::string_view id, int event,
-                        level lvl = level::must) {
-  ASSERT_EQ(r.result, outcome::fail) << describe(r);
-  ASSERT_NE(r.rule, nullptr);
-  EXPECT_EQ(r.rule->id, id);
-  EXPECT_EQ(r.rule->lvl, lvl) << describe(r);
-  ASSERT_FALSE(r.evidence.empty());
-  EXPECT_EQ(r.evidence.front().event, event) << describe(r);
-}
-
-inline void expect_pass(const rule_result& r) {
-  EXPECT_EQ(r.result, outcome::pass) << describe(r);
-}
-inline void expect_na(const rule_result& r) {
-  EXPECT_EQ(r.result, outcome::not_applicable) << describe(r);
+  return rule_testing::run_rule("nntp", id, t, ctx);
 }
 
 // A well-formed proto-article as it goes on the wire (dot-stuffed, without ".CRLF").
