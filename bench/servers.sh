@@ -265,7 +265,7 @@ start_postfix() {
     tail -5 "$LOGS/postfix-start.log" >&2
     return 1
   }
-  tr -dc 0-9 <"$d/queue/pid/master.pid" >"$RUN/postfix.pid"
+  printf '%s\n' "$(tr -dc 0-9 <"$d/queue/pid/master.pid")" >"$RUN/postfix.pid"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -611,7 +611,8 @@ stop_one() {
   pid=$(pid_of "$name")
   if [[ $name == inn ]]; then
     # innd shuts down cleanly (history, overview flushed) through its control channel.
-    as_news /usr/lib/news/bin/ctlinnd -t 10 shutdown servers.sh >/dev/null 2>&1 || true
+    as_news /usr/lib/news/bin/ctlinnd -t 10 shutdown servers.sh >/dev/null 2>&1 ||
+      kill -TERM "$pid" 2>/dev/null || true
   else
     kill -TERM "$pid" 2>/dev/null || true
   fi
