@@ -663,6 +663,12 @@ select_daemons() { # names... -> validated list, all daemons when none given
   fi
 }
 
+# One start or stop at a time (several engineers may share the machine).
+lock() {
+  exec 9>"$STATE.lock"
+  flock -w 900 9 || die "another servers.sh start/stop holds $STATE.lock"
+}
+
 main() {
   local cmd=${1:-}
   (($#)) && shift
@@ -671,6 +677,7 @@ main() {
     [[ $(id -u) == 0 ]] || die "start needs root (package installs, daemons dropping privileges)"
     local names
     names=$(select_daemons "$@")
+    lock
     install_packages
     ensure_user
     prepare_state
@@ -680,6 +687,7 @@ main() {
   stop)
     local names
     names=$(select_daemons "$@")
+    lock
     for n in $names; do stop_one "$n"; done
     ;;
   status) status_all ;;
