@@ -1,9 +1,12 @@
 #include "clients/net/line_stream.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -76,6 +79,7 @@ struct line_stream::impl {
   std::unique_ptr<ssl::stream<tcp::socket&>> tls;  // refers to sock; declared after it
   std::chrono::milliseconds timeout;
   std::size_t max_line = default_max_line;
+  bool quick_ack = false;
   std::string buf;          // received octets; buf[head..] not yet consumed
   std::size_t head = 0;     //
   std::size_t scanned = 0;  // octets after head known to hold no LF
@@ -160,6 +164,13 @@ struct line_stream::impl {
       n = bytes;
       done = true;
     };
+#ifdef TCP_QUICKACK
+    if (quick_ack) {
+      // Not sticky: the kernel may fall back to delayed ACKs, so it is armed before each read.
+      const int one = 1;
+      ::setsockopt(sock.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+    }
+#endif
     if (tls)
       tls->async_read_some(asio::buffer(chunk), handler);
     else
@@ -305,6 +316,9 @@ void line_stream::set_max_line(std::size_t octets) {
 std::size_t line_stream::max_line() const {
   return impl_->max_line;
 }
+void line_stream::set_quick_ack(bool on) {
+  impl_->quick_ack = on;
+}
 
 void line_stream::connect(const std::string& host, std::uint16_t port) {
   impl_->connect_tcp(host, port, impl_->deadline());
@@ -362,7 +376,8 @@ void line_stream::write_urgent(std::string_view data) {
 
 std::string line_stream::read_line() {
   auto& s = *impl_;
-  const auto until = s.deadline();
+  // The clock is read only when a wait is needed: most lines are already buffered.
+  std::optional<steady::time_point> until;
   for (;;) {
     const auto lf = s.buf.find('\n', s.head + s.scanned);
     if (lf != std::string::npos) {
@@ -384,7 +399,8 @@ std::string line_stream::read_line() {
     s.scanned = s.buf.size() - s.head;
     const bool pending_cr = s.scanned > 0 && s.buf.back() == '\r';
     if (s.scanned - (pending_cr ? 1 : 0) > s.max_line) break;
-    if (!s.fill(until)) {
+    if (!until) until = s.deadline();
+    if (!s.fill(*until)) {
       const std::size_t partial = s.buf.size() - s.head;
       s.hard_close();
       s.discard_buffer();
@@ -403,9 +419,10 @@ std::string line_stream::read_line() {
 
 std::string line_stream::read_exact(std::size_t n) {
   auto& s = *impl_;
-  const auto until = s.deadline();
+  std::optional<steady::time_point> until;
   while (s.buf.size() - s.head < n) {
-    if (!s.fill(until)) {
+    if (!until) until = s.deadline();
+    if (!s.fill(*until)) {
       const std::size_t got = s.buf.size() - s.head;
       s.hard_close();
       s.discard_buffer();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <initializer_list>
 #include <utility>
 
@@ -62,7 +63,9 @@ void check_range(std::string_view r) {
 }  // namespace
 
 struct client::impl {
-  explicit impl(options o) : opts(std::move(o)), stream(opts.timeout) {}
+  explicit impl(options o) : opts(std::move(o)), stream(opts.timeout) {
+    stream.set_quick_ack(opts.quick_ack);
+  }
 
   options opts;
   net::line_stream stream;
@@ -327,6 +330,40 @@ nntp::article client::article(const std::string& message_id) {
   check_message_id(message_id);
   return impl_->fetch("ARTICLE", 220, message_id);
 }
+std::vector<nntp::article> client::article_all(const std::vector<std::int64_t>& numbers) {
+  auto& s = *impl_;
+  for (const auto n : numbers)
+    number_arg(n);
+  const std::size_t window = std::max<std::size_t>(1, s.opts.pipeline_window);
+  std::vector<nntp::article> out;
+  out.reserve(numbers.size());
+  std::size_t sent = 0;
+  auto send_upto = [&](std::size_t limit) {
+    std::string batch;
+    for (; sent < numbers.size() && sent < limit; ++sent)
+      batch += fmt::format("ARTICLE {}\r\n", numbers[sent]);
+    if (!batch.empty()) s.write(batch, "sending ARTICLE (pipelined)");
+  };
+  std::exception_ptr first_error;
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    // Refill once half the window is answered: fewer, larger writes than one per response.
+    if (sent - i <= window / 2) send_upto(i + window);
+    response r = s.read_status("reading response to ARTICLE");
+    if (r.code == 220) {
+      const article_ref ref = parse_article_response(r.text);
+      out.push_back({ref.number, ref.message_id, s.read_block("reading data block of ARTICLE")});
+      continue;
+    }
+    try {
+      s.check(std::move(r), "ARTICLE " + std::to_string(numbers[i]), {220});
+    } catch (const response_error&) {
+      if (!first_error) first_error = std::current_exception();
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+  return out;
+}
+
 nntp::article client::head(std::optional<std::int64_t> number) {
   return impl_->fetch("HEAD", 221, number_arg(number));
 }

@@ -22,6 +22,14 @@ struct options {
   net::tls_options tls;
   /// Upper bound on one multi-line data block (article, OVER output, LIST ...).
   std::size_t max_block = 64 * 1024 * 1024;
+  /// Commands article_all() keeps in flight (at least 1; 1 is lock-step). An ARTICLE line is a
+  /// dozen octets: 64 of them fit any socket buffer, so the server never blocks on unread
+  /// responses while commands wait to be sent.
+  std::size_t pipeline_window = 64;
+  /// Acknowledge received data at once (net::line_stream::set_quick_ack). A server that writes
+  /// the status line and the article separately without TCP_NODELAY (INN's nnrpd does) otherwise
+  /// holds the article until our delayed ACK, up to 40 ms per response.
+  bool quick_ack = true;
 };
 
 /// An article (or its head or body) as returned by ARTICLE, HEAD or BODY (RFC 3977 §6.2).
@@ -36,7 +44,8 @@ struct article {
 /// OVER/XOVER (RFC 2980), POST and IHAVE, AUTHINFO USER/PASS (RFC 4643), STARTTLS (RFC 4642) and
 /// implicit TLS (port 563).
 ///
-/// Lock-step: one command, then its whole response, then the next. The client decides from the
+/// Lock-step (but for article_all(), which pipelines): one command, then its whole response, then
+/// the next. The client decides from the
 /// command whether a multi-line block follows (e.g. 211 is single-line after GROUP, multi-line
 /// after LISTGROUP). Every call that gets a 4xx response throws temporary_error, a 5xx
 /// permanent_error (both carry code and text); a 400 (service discontinued, RFC 3977 §3.2.1) also
@@ -93,6 +102,13 @@ class client {
   nntp::article head(const std::string& message_id);
   nntp::article body(std::optional<std::int64_t> number = {});
   nntp::article body(const std::string& message_id);
+  /// ARTICLE of every number, in order, pipelined (RFC 3977 §3.5): up to
+  /// options::pipeline_window commands are in flight, so neither a round trip nor a server's
+  /// delayed write waits between articles. Every response is read before the first 4xx or 5xx
+  /// met (e.g. 423 for a number that is gone) is thrown as temporary_error / permanent_error; a
+  /// code other than 220 or an error class is net::error(malformed_reply). The current article
+  /// ends at the last one retrieved.
+  std::vector<nntp::article> article_all(const std::vector<std::int64_t>& numbers);
   article_ref stat(std::optional<std::int64_t> number = {});
   article_ref stat(const std::string& message_id);
   /// NEXT and LAST (RFC 3977 §6.1.3, §6.1.4).

@@ -362,16 +362,16 @@ std::vector<multiline> client::retr_all(const std::vector<std::uint64_t>& number
       batch += "RETR " + std::to_string(numbers[sent]) + "\r\n";
     if (!batch.empty()) s.write(batch, "sending RETR (pipelined)");
   };
-  send_upto(window);
   std::optional<response_error> first_error;
   for (std::size_t i = 0; i < numbers.size(); ++i) {
+    // Refill once half the window is answered: fewer, larger writes than one per response.
+    if (sent - i <= window / 2) send_upto(i + window);
     response status = s.read_status("RETR");
     if (status.ok) {
       out.push_back(s.read_body(std::move(status), "RETR"));
     } else if (!first_error) {
       first_error.emplace("RETR " + std::to_string(numbers[i]), std::move(status));
     }
-    send_upto(i + 1 + window);
   }
   if (first_error) throw *first_error;
   return out;

@@ -29,7 +29,9 @@ struct options {
   /// stays allowed.
   bool require_tls = false;
   /// Commands retr_all() keeps in flight when the server advertises PIPELINING (at least 1).
-  std::size_t pipeline_window = 4;
+  /// A RETR line is a dozen octets: 64 of them fit any socket buffer, so the server never blocks
+  /// on unread replies while commands wait to be sent.
+  std::size_t pipeline_window = 64;
 };
 
 /// STAT's answer (RFC 1939 §5): number of messages and their total size in octets.

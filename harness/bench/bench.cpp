@@ -109,8 +109,9 @@ result run(const options& given) {
 
   std::unique_ptr<fakeservers::fake_server> fake;
   if (opts.fake) {
-    std::string text = fmt::format(
-        "protocol = \"{}\"\nsummary = \"bench model\"\n[server]\nmode = \"model\"\n", row.protocol);
+    std::string text =
+        fmt::format("protocol = \"{}\"\nsummary = \"bench model\"\n[server]\nmode = \"model\"\n{}",
+                    row.protocol, row.fake_model(opts));
     auto scen = parse_scenario(text, "<bench --fake>", "bench/" + std::string(row.protocol));
     fake = std::make_unique<fakeservers::fake_server>(
         scen, fakeservers::server_options{.session_timeout = std::chrono::hours(1)});
@@ -125,6 +126,10 @@ result run(const options& given) {
   std::atomic<bool> measuring{false};
   const std::string ca = fakeservers::test_ca_pem();
   std::vector<worker_result> per(static_cast<std::size_t>(opts.connections));
+  // Made here, not in the workers, so options a protocol cannot honour fail before any thread.
+  std::vector<std::unique_ptr<workload>> sessions;
+  for (int i = 0; i < opts.connections; ++i)
+    sessions.push_back(row.make(opts, ca));
   clock::time_point start, stop_at;
 
   auto take = [&] {
@@ -134,9 +139,8 @@ result run(const options& given) {
     }
     return left > 0;
   };
-  auto worker = [&](worker_result& out) {
+  auto worker = [&](worker_result& out, workload* w) {
     const double cpu0 = thread_cpu_seconds();
-    auto w = row.make(opts, ca);
     bool open = false;
     std::uint64_t on_this_connection = 0, warm = 0;
     while (!measuring.load())
@@ -178,8 +182,8 @@ result run(const options& given) {
   };
 
   std::vector<std::thread> threads;
-  for (auto& slot : per)
-    threads.emplace_back(worker, std::ref(slot));
+  for (std::size_t i = 0; i < per.size(); ++i)
+    threads.emplace_back(worker, std::ref(per[i]), sessions[i].get());
   start = clock::now();
   stop_at = start + opts.duration;
   measuring = true;

@@ -34,14 +34,18 @@ struct options {
   target where;
   std::string op;
   int connections = 1;
-  std::uint64_t count = 0;                   // operations in all (0: use duration)
-  std::chrono::milliseconds duration{0};     // (0: use count)
-  std::uint64_t warmup = 0;                  // operations per connection before measuring
-  std::size_t size = 1024;                   // message / body size where the op sends one
-  int recipients = 1;                        // SMTP: recipients per message
-  std::uint64_t per_connection = 0;          // operations before reconnecting (0: never)
-  bool fake = false;                         // start the protocol's model fake server in-process
-  std::chrono::milliseconds timeout{10000};  // every client network wait
+  std::uint64_t count = 0;                // operations in all (0: use duration)
+  std::chrono::milliseconds duration{0};  // (0: use count)
+  std::uint64_t warmup = 0;               // operations per connection before measuring
+  std::size_t size = 1024;                // message / body size where the op sends one
+  int recipients = 1;                     // SMTP: recipients per message
+  std::uint64_t per_connection = 0;       // operations before reconnecting (0: never)
+  bool fake = false;                      // start the protocol's model fake server in-process
+  bool keepalive = true;                  // HTTP: reuse the connection (false: one per request)
+  bool active = false;                    // FTP: PORT/EPRT data connections instead of passive
+  bool tls = false;       // SMTP STARTTLS, FTP AUTH TLS + PROT P, POP3 STLS, NNTP STARTTLS
+  bool insecure = false;  // with tls: skip certificate verification (a real server's own)
+  std::chrono::milliseconds timeout{10000};          // every client network wait
   std::function<void(const std::string&)> progress;  // a line per second on long runs
 };
 

@@ -23,7 +23,10 @@ class workload {
 struct workload_row {
   std::string_view protocol;
   std::vector<std::string> ops;
+  // Throws std::invalid_argument for options the protocol cannot honour (no network I/O).
   std::unique_ptr<workload> (*make)(const options&, const std::string& ca_pem);
+  // The [server.model] TOML `bench --fake` serves, "" for the protocol's default model.
+  std::string (*fake_model)(const options&);
 };
 
 const std::vector<workload_row>& workload_table();

@@ -313,11 +313,13 @@ int main(int argc, char** argv) {
       app.add_subcommand("bench", "Measure the in-tree client against a server (real or --fake)");
   bench
       ->add_option("url", bench_url,
-                   "smtp://host:port, pop3://user:pass@host:port, nntp://host:port/group")
+                   "smtp://host:port, pop3://user:pass@host:port, nntp://host:port/group, "
+                   "ftp://user:pass@host:port/path, http://host:port/path")
       ->required();
   bench
       ->add_option("--op", bench_opts.op,
-                   "smtp: sendmail; pop3: stat, retr, top; nntp: over, article, post")
+                   "smtp: sendmail; pop3: stat, retr, retr-all, top; nntp: over, article, "
+                   "article-all, post; ftp: retr, stor, list; http: get, post")
       ->required();
   bench->add_option("-c,--connections", bench_opts.connections, "Concurrent sessions")
       ->check(CLI::Range(1, 1024));
@@ -326,12 +328,20 @@ int main(int argc, char** argv) {
   bench->add_option("-d,--duration", bench_duration_s, "Seconds to run instead of a count")
       ->check(CLI::Range(1, 3600));
   bench->add_option("--warmup", bench_opts.warmup, "Operations per connection before measuring");
-  bench->add_option("--size", bench_opts.size, "Message or article body size in bytes");
+  bench->add_option("--size", bench_opts.size,
+                    "Message, article, upload or HTTP body size in bytes");
   bench->add_option("--recipients", bench_opts.recipients, "SMTP recipients per message")
       ->check(CLI::Range(1, 1000));
   bench->add_option("--per-connection", bench_opts.per_connection,
                     "Operations before reconnecting (0: never)");
   bench->add_flag("--fake", bench_opts.fake, "Start the protocol's model fake server in-process");
+  bench->add_flag("!--no-keepalive", bench_opts.keepalive,
+                  "HTTP: a new connection per request (Connection: close)");
+  bench->add_flag("--active", bench_opts.active, "FTP: active data connections (EPRT/PORT)");
+  bench->add_flag("--tls", bench_opts.tls,
+                  "SMTP STARTTLS, FTP AUTH TLS + PROT P, POP3 STLS, NNTP STARTTLS");
+  bench->add_flag("--insecure", bench_opts.insecure,
+                  "With --tls: do not verify the server's certificate (a real server's own)");
   bench->add_option("--timeout-ms", bench_timeout_ms, "Bound on every client network wait");
   bench->add_option("--json", bench_json, "Write the figures as JSON here");
   bench->add_option("--baseline", bench_baseline,

@@ -369,7 +369,7 @@ send_raw = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 // fails in the unit tests, before the CLI runs.
 TEST(HttpScenarios, EveryServerSideValidates) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(__FILE__).parent_path() / ".." / ".." / "scenarios" / "http";
+  fs::path dir = fs::path(PH_SOURCE_DIR) / "scenarios" / "http";
   ASSERT_TRUE(fs::is_directory(dir)) << dir;
   int count = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {

@@ -48,8 +48,7 @@ void bye(peer_connection& c) {
 
 // The committed test PKI the fake servers present (fakeservers/certs), read at run time.
 std::string cert_file(const char* name) {
-  const auto path =
-      std::filesystem::path(__FILE__).parent_path() / "../../../fakeservers/certs" / name;
+  const auto path = std::filesystem::path(PH_SOURCE_DIR) / "fakeservers/certs" / name;
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path.string());
   std::ostringstream s;
