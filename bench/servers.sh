@@ -663,21 +663,20 @@ select_daemons() { # names... -> validated list, all daemons when none given
   fi
 }
 
-# One start or stop at a time (several engineers may share the machine).
-lock() {
-  exec 9>"$STATE.lock"
-  flock -w 900 9 || die "another servers.sh start/stop holds $STATE.lock"
-}
 
 main() {
   local cmd=${1:-}
+  # One start or stop at a time (several engineers may share the machine). flock -o holds
+  # the lock in its own process, so no daemon started here inherits it.
+  if [[ ($cmd == start || $cmd == stop) && -z ${PH_SERVERS_LOCKED:-} ]]; then
+    PH_SERVERS_LOCKED=1 exec flock -o -w 900 -E 2 "$STATE.lock" "$0" "$@"
+  fi
   (($#)) && shift
   case $cmd in
   start)
     [[ $(id -u) == 0 ]] || die "start needs root (package installs, daemons dropping privileges)"
     local names
     names=$(select_daemons "$@")
-    lock
     install_packages
     ensure_user
     prepare_state
@@ -687,7 +686,6 @@ main() {
   stop)
     local names
     names=$(select_daemons "$@")
-    lock
     for n in $names; do stop_one "$n"; done
     ;;
   status) status_all ;;
