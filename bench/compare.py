@@ -817,18 +817,11 @@ def machine() -> list[str]:
 
 def peer_versions() -> str:
     parts = [f"Python {platform.python_version()}"]
-    for name, argv in (("curl", ["curl", "--version"]), ("wrk", ["wrk", "--version"]),
-                       ("iperf3", ["iperf3", "--version"]),
-                       ("Postfix", ["/usr/sbin/postconf", "-h", "mail_version"]),
-                       ("Dovecot", ["dovecot", "--version"]), ("nginx", ["nginx", "-v"])):
-        try:
-            p = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-            text = (p.stdout + p.stderr).strip().splitlines()
-            m = re.search(r"\d+\.\d+(\.\d+)?", text[0] if text else "")
-            if m:
-                parts.append(f"{name} {m.group(0)}")
-        except (OSError, subprocess.SubprocessError):
-            pass
+    for pkg in ("postfix", "dovecot-pop3d", "inn2", "pure-ftpd", "nginx-light", "nginx", "curl",
+                "wrk", "iperf3"):
+        v = sh(["dpkg-query", "-W", "-f", "${Version}", pkg])
+        if v and v != "?" and "no packages" not in v:
+            parts.append(f"{pkg} {v}")
     return ", ".join(parts)
 
 

@@ -2,7 +2,7 @@
 # Regenerates bench/RESULTS.md: builds protoharness (Release), starts the real-server kit
 # (bench/servers.sh), measures the in-tree side and its peers alternately, stops the kit.
 #
-#   bench/compare.sh [--runs N] [--quick] [--keep-servers] [--no-build] [--only REGEX]
+#   bench/compare.sh [--runs N] [--quick] [--keep-servers] [--no-build] [--only REGEX] [--out FILE]
 #
 # --quick: 1 run and small counts (about 2 minutes), for development. The full run (3 runs)
 # takes about 20 minutes on a 2-core machine. Needs root for the kit's apt-get and daemons.
@@ -19,7 +19,7 @@ while (($#)); do
   case "$1" in
     --keep-servers) keep=1 ;;
     --no-build) build=0 ;;
-    --runs | --only) pass+=("$1" "${2:?$1 needs a value}"); shift ;;
+    --runs | --only | --out) pass+=("$1" "${2:?$1 needs a value}"); shift ;;
     --quick) pass+=("$1") ;;
     -h | --help) sed -n "2,8p" "$here/compare.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
