@@ -130,6 +130,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def raise_file_limit():
+    """In a child before exec: as many descriptors as the hard limit allows (10,000 idle
+    connections need more than the usual 1,024)."""
+    import resource
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def rss_kib(pid: int) -> int:
+    m = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(m.group(1)) if m else 0
+
+
+def open_fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
 class Background:
     """A server process this script started; stopped by its PID, never by name."""
 
@@ -139,7 +156,8 @@ class Background:
         self.log = log
         with log.open("w") as err:  # a file, not a pipe: a chatty server never blocks on it
             self.proc = subprocess.Popen([str(a) for a in argv], stdout=subprocess.DEVNULL,
-                                         stderr=err, start_new_session=True)
+                                         stderr=err, start_new_session=True,
+                                         preexec_fn=raise_file_limit)
         deadline = time.monotonic() + 15
         while not port_open(port):
             if self.proc.poll() is not None:
@@ -332,22 +350,68 @@ class Bench:
         return Tool(f"run -j {jobs}", measure, fmt_cmd(argv))
 
     # idle connections (fakeperf's script) -----------------------------------------------------
-    def idle_rss(self) -> Tool:
+    def idle_rss(self, idle_conns: int) -> Tool:
+        """KiB per idle connection of `serve --model smtp`: bench/idle_rss.sh when it exists,
+        else `protoharness bench --op idle` against a serve started here, RSS from /proc."""
         script = ROOT / "bench" / "idle_rss.sh"
-        argv = [str(script)]
+        shown = (fmt_cmd([script]) if script.exists() else
+                 f"{fmt_cmd([self.binary, 'serve', '--model', 'smtp', '--port', 'PORT'])}; "
+                 f"{fmt_cmd(self.intree_argv('smtp://127.0.0.1:PORT', 'idle', '-c', 'N', '-d', 30))}"
+                 f" for N = 1 and {idle_conns}; (VmRSS(N) − VmRSS(1)) ÷ (N − 1)")
 
-        def measure() -> Sample:
-            if not script.exists():
-                raise NotAvailable("pending (bench/idle_rss.sh has not landed)")
-            p = run(argv, cwd=ROOT, timeout=300)
+        def by_script() -> Sample:
+            p = run([script], cwd=ROOT, timeout=300)
             m = re.search(r"smtp[^\n]*?([\d.]+)\s*KiB(?:/| per )conn", p.stdout, re.I)
             m = m or re.search(r"([\d.]+)\s*KiB(?:/| per )conn", p.stdout, re.I)
             if p.returncode != 0 or not m:
                 raise Failed(f"exit {p.returncode}: {last_line(p.stdout + p.stderr)[:200]}")
-            # A "rate" of KiB per connection: ops = KiB, seconds = 1.
-            return Sample(float(m.group(1)), 0, 1.0)
+            return Sample(float(m.group(1)), 0, 1.0)  # a "rate" of KiB per connection
 
-        return Tool("serve --model smtp", measure, fmt_cmd(argv))
+        def hold(port: int, server: Background, conns: int) -> int:
+            """RSS of the server while `conns` idle connections are open."""
+            argv = [*self.intree_argv(f"smtp://127.0.0.1:{port}", "idle", "-c", conns, "-d", 30)]
+            base = open_fds(server.proc.pid)
+            with (self.workdir / "idle.log").open("w") as err:
+                client = subprocess.Popen(["timeout", "-k", "5", "60", *map(str, argv)],
+                                          stdout=subprocess.DEVNULL, stderr=err,
+                                          preexec_fn=raise_file_limit)
+            try:
+                deadline = time.monotonic() + 40
+                while open_fds(server.proc.pid) < base + conns:
+                    if client.poll() is not None:
+                        why = (self.workdir / "idle.log").read_text(errors="replace")
+                        if re.search(r"has no op 'idle'", why):
+                            raise NotAvailable("pending (bench --op idle has not landed)")
+                        raise Failed(f"bench --op idle exited {client.returncode}: "
+                                     f"{last_line(why)[:200]}")
+                    if time.monotonic() > deadline:
+                        raise Failed(f"only {open_fds(server.proc.pid) - base} of {conns} "
+                                     "connections opened in 40 s")
+                    time.sleep(0.2)
+                time.sleep(1)  # greetings sent, buffers settled
+                return rss_kib(server.proc.pid)
+            finally:
+                if client.poll() is None:
+                    client.terminate()
+                try:
+                    client.wait(15)
+                except subprocess.TimeoutExpired:
+                    client.kill()
+                    client.wait(5)
+
+        def by_bench() -> Sample:
+            port = free_port()
+            server = Background([self.binary, "serve", "--model", "smtp", "--port", port,
+                                 "--count", 0], port, "serve --model smtp",
+                                self.workdir / "serve-idle.log")
+            try:
+                one = hold(port, server, 1)
+                many = hold(port, server, idle_conns)
+                return Sample((many - one) / (idle_conns - 1), 0, 1.0)
+            finally:
+                server.stop()
+
+        return Tool("serve --model smtp", by_script if script.exists() else by_bench, shown)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,8 +688,9 @@ class Plan:
 
         # Memory per idle connection.
         self.rows.append(Row("idle-rss", "Fake server memory",
-                             "RSS per idle connection, 1 → 10,000 connections", "KiB/conn",
-                             [b.idle_rss()], lower_is_better=True))
+                             f"RSS per idle connection, 1 → {self.n(10000, least=1000):,} connections",
+                             "KiB/conn",
+                             [b.idle_rss(self.n(10000, least=1000))], lower_is_better=True))
 
     def small_files(self, port, user, password, directory) -> list[str]:
         import ftplib
