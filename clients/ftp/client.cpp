@@ -202,14 +202,13 @@ struct client::impl {
     return std::move(*data);
   }
 
-  // Reads the data connection to its end, passing each chunk to sink.
+  // Reads the data connection to its end, passing each chunk to sink (a view into the stream's
+  // receive buffer: bulk data is not copied on the way).
   template <class Sink>
   void drain(net::line_stream& data, Sink&& sink) {
+    const std::function<void(std::string_view)> each = std::forward<Sink>(sink);
     try {
-      for (;;) {
-        const std::string chunk = data.read_some();
-        if (chunk.empty()) break;
-        sink(chunk);
+      while (data.read_some(each) > 0) {
       }
     } catch (const net::error& e) {
       data.close();
@@ -225,7 +224,7 @@ struct client::impl {
   reply retrieve(const std::string& line, const block_callback& callback, std::size_t block_size,
                  std::optional<std::uint64_t> rest) {
     auto data = open_data(line, rest);
-    drain(data, [&](const std::string& chunk) { deliver(chunk, block_size, callback); });
+    drain(data, [&](std::string_view chunk) { deliver(chunk, block_size, callback); });
     return finish(line);
   }
 
@@ -237,7 +236,7 @@ struct client::impl {
       if (!text.empty() && text.back() == '\r') text.pop_back();
       callback(text);
     };
-    drain(data, [&](const std::string& chunk) {
+    drain(data, [&](std::string_view chunk) {
       pending += chunk;
       std::size_t start = 0;
       for (auto lf = pending.find('\n'); lf != std::string::npos; lf = pending.find('\n', start)) {

@@ -239,18 +239,23 @@ void body_decoder::trailer_line(std::string_view l) {
 }
 
 std::size_t body_decoder::feed(std::string_view data, std::string& out) {
+  return feed(data, [&out](std::string_view payload) { out.append(payload); });
+}
+
+std::size_t body_decoder::feed(std::string_view data,
+                               const std::function<void(std::string_view)>& emit) {
   std::size_t used = 0;
   while (state_ != state::done && used < data.size()) {
     switch (state_) {
       case state::data: {
         if (framing_.kind == body_kind::until_close) {
-          out.append(data.substr(used));
+          emit(data.substr(used));
           used = data.size();
           break;
         }
         const auto n =
             static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size() - used));
-        out.append(data.substr(used, n));
+        emit(data.substr(used, n));
         used += n;
         remaining_ -= n;
         if (remaining_ == 0) state_ = state::done;
@@ -264,7 +269,7 @@ std::size_t body_decoder::feed(std::string_view data, std::string& out) {
       case state::chunk_data: {
         const auto n =
             static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size() - used));
-        out.append(data.substr(used, n));
+        emit(data.substr(used, n));
         used += n;
         remaining_ -= n;
         if (remaining_ == 0) state_ = state::chunk_crlf;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,8 @@ class body_decoder {
  public:
   explicit body_decoder(body_framing framing, std::size_t max_line = 8 * 1024);
   std::size_t feed(std::string_view data, std::string& out);
+  /// As feed(data, out), handing payload to emit as views into data (no copy).
+  std::size_t feed(std::string_view data, const std::function<void(std::string_view)>& emit);
   /// The connection reached end of stream. Fine for until_close (the body is complete); otherwise
   /// throws connection_error when the body was cut short.
   void on_eof();

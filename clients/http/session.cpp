@@ -334,9 +334,7 @@ struct session::impl {
       const body_framing framing = framing_for(*h, r.method);
       body_decoder decoder(framing, opts.max_head);
       std::size_t total = 0;
-      auto take = [&](std::string_view data) {
-        std::string out;
-        const std::size_t used = decoder.feed(data, out);
+      const std::function<void(std::string_view)> payload = [&](std::string_view out) {
         total += out.size();
         if (total > opts.max_body)
           throw error(errc::protocol_error, "response body larger than max_body");
@@ -345,15 +343,21 @@ struct session::impl {
         } else {
           resp.content += out;
         }
-        return used;
+      };
+      // Octets read past the body's end (a pipelined or stray response) stay for the framing
+      // check below.
+      const std::function<void(std::string_view)> from_socket = [&](std::string_view data) {
+        const std::size_t used = decoder.feed(data, payload);
+        if (used < data.size()) c.buffer.append(data.substr(used));
       };
       while (!decoder.done()) {
         if (!c.buffer.empty()) {
-          const std::size_t used = take(c.buffer);
+          const std::size_t used = decoder.feed(c.buffer, payload);
           c.buffer.erase(0, used);
           continue;
         }
-        if (!c.fill()) {
+        // Straight from the socket's receive buffer: bulk bodies are not copied on the way.
+        if (c.stream.read_some(from_socket) == 0) {
           decoder.on_eof();
           reusable = false;
         }

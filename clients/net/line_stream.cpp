@@ -5,7 +5,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <array>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -31,7 +30,10 @@ using tcp = asio::ip::tcp;
 using steady = std::chrono::steady_clock;
 using boost::system::error_code;
 
-constexpr std::size_t read_chunk = 16 * 1024;
+// Reads start at 16 KiB; a read that fills the buffer doubles it, up to 256 KiB (bulk transfers
+// then take few system calls; line dialogues never grow it).
+constexpr std::size_t min_read_chunk = 16 * 1024;
+constexpr std::size_t max_read_chunk = 256 * 1024;
 constexpr std::chrono::milliseconds max_tls_shutdown{1000};
 
 error make_error(errc e, const std::string& what) {
@@ -83,7 +85,7 @@ struct line_stream::impl {
   std::string buf;          // received octets; buf[head..] not yet consumed
   std::size_t head = 0;     //
   std::size_t scanned = 0;  // octets after head known to hold no LF
-  std::array<char, read_chunk> chunk{};
+  std::vector<char> chunk;  // allocated on the first read
   std::string host;
   std::string label;  // "host:port" for messages
 
@@ -104,9 +106,10 @@ struct line_stream::impl {
 
   // The blocking-with-deadline pattern: the caller has started one asynchronous operation whose
   // handler sets `done`; run the context until it has, or until the deadline. On expiry, cancel
-  // (close the socket), run until every handler has completed, and throw timed_out.
-  template <class Cancel>
-  void wait(const bool& done, steady::time_point until, Cancel cancel, std::string_view doing) {
+  // (close the socket), run until every handler has completed, and throw timed_out. `doing()`
+  // names the step, built only on expiry (it is on every read's path).
+  template <class Cancel, class Doing>
+  void wait(const bool& done, steady::time_point until, Cancel cancel, const Doing& doing) {
     ioc.restart();
     auto now = steady::now();
     if (until > now) ioc.run_for(until - now);
@@ -117,10 +120,11 @@ struct line_stream::impl {
     hard_close();
     discard_buffer();
     throw make_error(errc::timed_out,
-                     fmt::format("{}: timed out after {} ms", doing, timeout.count()));
+                     fmt::format("{}: timed out after {} ms", doing(), timeout.count()));
   }
 
-  void wait_socket(const bool& done, steady::time_point until, std::string_view doing) {
+  template <class Doing>
+  void wait_socket(const bool& done, steady::time_point until, const Doing& doing) {
     wait(
         done, until,
         [this] {
@@ -149,13 +153,10 @@ struct line_stream::impl {
       throw make_error(errc::connection_closed, fmt::format("{}: not connected", doing));
   }
 
-  // Appends received octets to buf; false at an orderly end of stream.
-  bool fill(steady::time_point until) {
+  // Reads once into chunk: the octets received, 0 only at an orderly end of stream.
+  std::size_t receive(steady::time_point until) {
     require_open("reading");
-    if (head > 0 && head >= buf.size() / 2) {
-      buf.erase(0, head);
-      head = 0;
-    }
+    if (chunk.empty()) chunk.resize(min_read_chunk);
     bool done = false;
     error_code result;
     std::size_t n = 0;
@@ -175,12 +176,25 @@ struct line_stream::impl {
       tls->async_read_some(asio::buffer(chunk), handler);
     else
       sock.async_read_some(asio::buffer(chunk), handler);
-    wait_socket(done, until, fmt::format("waiting for data from {}", label));
-    buf.append(chunk.data(), n);
-    if (!result) return true;
-    if (is_end_of_stream(result) && n == 0) return false;
-    if (is_end_of_stream(result)) return true;  // data first; the end shows on the next read
+    wait_socket(done, until, [this] { return fmt::format("waiting for data from {}", label); });
+    // Data first; an end of stream that came with it shows on the next read.
+    if (!result || (is_end_of_stream(result) && n > 0)) {
+      if (n == chunk.size() && chunk.size() < max_read_chunk) chunk.resize(chunk.size() * 2);
+      return n;
+    }
+    if (is_end_of_stream(result)) return 0;
     fail_io(result, "reading");
+  }
+
+  // Appends received octets to buf; false at an orderly end of stream.
+  bool fill(steady::time_point until) {
+    if (head > 0 && head >= buf.size() / 2) {
+      buf.erase(0, head);
+      head = 0;
+    }
+    const std::size_t n = receive(until);
+    buf.append(chunk.data(), n);
+    return n > 0;
   }
 
   void connect_tcp(const std::string& h, std::uint16_t port, steady::time_point until) {
@@ -206,7 +220,7 @@ struct line_stream::impl {
                                done = true;
                              });
       wait(
-          done, until, [&] { resolver.cancel(); }, fmt::format("resolving {}", h));
+          done, until, [&] { resolver.cancel(); }, [&] { return fmt::format("resolving {}", h); });
       if (result)
         throw make_error(errc::connect_failed,
                          fmt::format("resolving {}: {}", h, result.message()));
@@ -219,7 +233,7 @@ struct line_stream::impl {
       result = e;
       done = true;
     });
-    wait_socket(done, until, fmt::format("connecting to {}", label));
+    wait_socket(done, until, [this] { return fmt::format("connecting to {}", label); });
     if (result) {
       hard_close();
       throw make_error(errc::connect_failed,
@@ -274,7 +288,7 @@ struct line_stream::impl {
       result = e;
       done = true;
     });
-    wait_socket(done, until, doing);
+    wait_socket(done, until, [&] { return doing; });
     if (result) {
       std::string why = result.message();
       const long verify_result = SSL_get_verify_result(handle);
@@ -352,7 +366,7 @@ void line_stream::write(std::string_view data) {
     asio::async_write(*s.tls, asio::buffer(data), handler);
   else
     asio::async_write(s.sock, asio::buffer(data), handler);
-  s.wait_socket(done, until, fmt::format("writing to {}", s.label));
+  s.wait_socket(done, until, [&] { return fmt::format("writing to {}", s.label); });
   if (result) s.fail_io(result, "writing");
 }
 
@@ -370,7 +384,7 @@ void line_stream::write_urgent(std::string_view data) {
                       result = ec;
                       done = true;
                     });
-  s.wait_socket(done, until, fmt::format("writing urgent data to {}", s.label));
+  s.wait_socket(done, until, [&] { return fmt::format("writing urgent data to {}", s.label); });
   if (result) s.fail_io(result, "writing urgent data");
 }
 
@@ -443,6 +457,24 @@ std::string line_stream::read_some() {
   std::string out = s.buf.substr(s.head);
   s.discard_buffer();
   return out;
+}
+
+std::size_t line_stream::read_some(const std::function<void(std::string_view)>& sink) {
+  auto& s = *impl_;
+  if (s.buf.size() > s.head) {
+    const std::string_view pending(s.buf.data() + s.head, s.buf.size() - s.head);
+    try {
+      sink(pending);
+    } catch (...) {
+      s.discard_buffer();
+      throw;
+    }
+    s.discard_buffer();
+    return pending.size();
+  }
+  const std::size_t n = s.receive(s.deadline());
+  if (n > 0) sink(std::string_view(s.chunk.data(), n));
+  return n;
 }
 
 std::size_t line_stream::buffered() const {

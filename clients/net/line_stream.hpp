@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -98,6 +99,9 @@ class line_stream {
   /// Returns the buffered bytes if any, else waits for at least one octet and returns what
   /// arrived. Returns an empty string only at an orderly end of stream.
   std::string read_some();
+  /// As read_some(), for bulk data without a copy: the octets go to sink as a view that is valid
+  /// only during the call. Returns how many were handed over, 0 only at an orderly end of stream.
+  std::size_t read_some(const std::function<void(std::string_view)>& sink);
   /// Number of received octets not yet returned by a read call.
   std::size_t buffered() const;
 

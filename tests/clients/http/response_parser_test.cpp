@@ -173,6 +173,19 @@ TEST(HttpBodyDecoder, ChunkedSplitAtEveryPosition) {
   EXPECT_EQ(d.feed(bytes, out), message.size());
 }
 
+TEST(HttpBodyDecoder, EmitHandsViewsIntoTheInputWithoutChunkFraming) {
+  const std::string bytes = "4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\nNEXT";
+  http::body_decoder d(chunked);
+  std::vector<std::string_view> pieces;
+  EXPECT_EQ(d.feed(bytes, [&](std::string_view p) { pieces.push_back(p); }), bytes.size() - 4);
+  EXPECT_TRUE(d.done());
+  ASSERT_EQ(pieces.size(), 2u);
+  EXPECT_EQ(pieces[0], "Wiki");
+  EXPECT_EQ(pieces[1], "pedia");
+  // Views, not copies: they point into the input.
+  EXPECT_EQ(pieces[0].data(), bytes.data() + 3);
+}
+
 TEST(HttpBodyDecoder, ChunkedErrors) {
   for (const char* bad : {"zz\r\n", "\r\n", "5\r\nabcdefg\r\n", "4 x\r\n", "10000000000000000\r\n",
                           "FFFFFFFFFFFFFFFFF\r\n"}) {

@@ -178,6 +178,33 @@ TEST(LineStream, ReadSomeReturnsEmptyAtEndOfStream) {
   EXPECT_EQ(all, "abc");
 }
 
+TEST(LineStream, ReadSomeIntoSinkHandsBufferedBytesThenBulkUnchanged) {
+  // 3 MiB: several reads fill the receive buffer, which then grows; every octet must arrive.
+  std::string bulk(3 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < bulk.size(); ++i)
+    bulk[i] = static_cast<char>(i % 251);
+  scripted_peer peer([&](peer_connection& c) {
+    c.send("head\r\nrest");
+    c.send(bulk);
+    c.close();
+  });
+  net::line_stream s(5s);
+  s.connect("127.0.0.1", peer.port());
+  EXPECT_EQ(s.read_line(), "head");
+  std::string all;
+  int calls = 0;
+  std::size_t n = 0, returned = 0;
+  while ((n = s.read_some([&](std::string_view v) {
+           all.append(v);
+           ++calls;
+         })) > 0)
+    returned += n;
+  EXPECT_EQ(returned, all.size());  // the count returned is what the sink got
+  EXPECT_EQ(all.size(), 4 + bulk.size());
+  EXPECT_EQ(all, "rest" + bulk);
+  EXPECT_GE(calls, 2);  // the bulk takes several reads
+}
+
 TEST(LineStream, ConnectRefused) {
   std::uint16_t port = 0;
   {
