@@ -263,6 +263,9 @@ class ftp_workload final : public workload {
       // NLST names may come back with or without the directory (RFC 959 leaves it open).
       files_.clear();
       for (auto& name : client_.nlst(path_)) {
+        // Some servers (pure-ftpd) list the directory's own "." and ".." entries.
+        std::string_view base = std::string_view(name).substr(name.rfind('/') + 1);
+        if (base == "." || base == "..") continue;
         if (name.find('/') == std::string::npos) name = path_ + "/" + name;
         files_.push_back(std::move(name));
       }
