@@ -139,41 +139,58 @@ result run(const options& given) {
     }
     return left > 0;
   };
+  std::atomic<int> ready{0};
   auto worker = [&](worker_result& out, workload* w) {
     const double cpu0 = thread_cpu_seconds();
     bool open = false;
-    std::uint64_t on_this_connection = 0, warm = 0;
+    auto fail = [&] {
+      ++out.errors[drv.describe_error(std::current_exception()).value("error", "exception")];
+      w->close();
+      open = false;
+    };
+    auto ensure_open = [&] {
+      if (open) return false;
+      w->open();
+      open = true;
+      return true;
+    };
+    // Log-in and warm-up happen before the clock starts, as the peers log in before timing.
+    // A failure here is not counted: the session stays closed and the measured loop tries
+    // again, where every failed attempt counts.
+    auto unmeasured = [&](auto step) {
+      try {
+        step();
+      } catch (...) {
+        w->close();
+        open = false;
+      }
+    };
+    unmeasured([&] { ensure_open(); });
+    for (std::uint64_t i = 0; i < opts.warmup; ++i)
+      unmeasured([&] {
+        ensure_open();
+        w->once();
+      });
+    ++ready;
     while (!measuring.load())
       std::this_thread::yield();
-    while (true) {
-      const bool warming = warm < opts.warmup;
-      if (!warming && !take()) break;
+    std::uint64_t on_this_connection = 0;
+    while (take()) {
       try {
-        if (!open) {
-          w->open();
-          open = true;
-          on_this_connection = 0;
-        }
+        if (ensure_open()) on_this_connection = 0;
         auto t0 = clock::now();
         std::size_t bytes = w->once();
         auto t1 = clock::now();
-        if (warming) {
-          ++warm;
-        } else {
-          out.latency.record(t1 - t0);
-          ++out.ops;
-          out.bytes += bytes;
-          ++done;
-        }
+        out.latency.record(t1 - t0);
+        ++out.ops;
+        out.bytes += bytes;
+        ++done;
         if (opts.per_connection && ++on_this_connection >= opts.per_connection) {
           w->close();
           open = false;
         }
       } catch (...) {
-        ++out.errors[drv.describe_error(std::current_exception()).value("error", "exception")];
-        w->close();
-        open = false;
-        if (warming) ++warm;
+        fail();
       }
     }
     out.finished = clock::now();
@@ -184,6 +201,9 @@ result run(const options& given) {
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < per.size(); ++i)
     threads.emplace_back(worker, std::ref(per[i]), sessions[i].get());
+  // Bounded: every network wait of a log-in or warm-up operation has a deadline.
+  while (ready.load() < opts.connections)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   start = clock::now();
   stop_at = start + opts.duration;
   measuring = true;
