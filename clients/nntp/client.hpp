@@ -22,10 +22,10 @@ struct options {
   net::tls_options tls;
   /// Upper bound on one multi-line data block (article, OVER output, LIST ...).
   std::size_t max_block = 64 * 1024 * 1024;
-  /// Commands article_all() keeps in flight (at least 1; 1 is lock-step). An ARTICLE line is a
-  /// dozen octets: 64 of them fit any socket buffer, so the server never blocks on unread
-  /// responses while commands wait to be sent.
-  std::size_t pipeline_window = 64;
+  /// Commands article_all() keeps in flight (at least 1; 1 is lock-step). An ARTICLE line is
+  /// about a dozen octets: 256 of them (4 KiB) fit any socket buffer, so neither side blocks on
+  /// the other while commands wait to be sent.
+  std::size_t pipeline_window = 256;
   /// Acknowledge received data at once (net::line_stream::set_quick_ack). A server that writes
   /// the status line and the article separately without TCP_NODELAY (INN's nnrpd does) otherwise
   /// holds the article until our delayed ACK, up to 40 ms per response.

@@ -29,9 +29,10 @@ struct options {
   /// stays allowed.
   bool require_tls = false;
   /// Commands retr_all() keeps in flight when the server advertises PIPELINING (at least 1).
-  /// A RETR line is a dozen octets: 64 of them fit any socket buffer, so the server never blocks
-  /// on unread replies while commands wait to be sent.
-  std::size_t pipeline_window = 64;
+  /// A RETR line is about a dozen octets: 256 of them (3 KiB) fit any socket buffer, so neither
+  /// side blocks on the other while commands wait to be sent, and a server that answers a batch
+  /// at a time (Dovecot) gets whole mailboxes of a few hundred messages in one go.
+  std::size_t pipeline_window = 256;
 };
 
 /// STAT's answer (RFC 1939 §5): number of messages and their total size in octets.
