@@ -20,6 +20,10 @@ struct server_options {
   std::uint16_t port = 0;  // 0: ephemeral
   // Bound on one connection's life; a stalled client or a stall fault ends here.
   std::chrono::milliseconds session_timeout{10000};
+  // false: a finished connection's record is handed to the on_connection_done callback and
+  // then released, so a long-running server (serve under load) does not grow; connections()
+  // is then empty.
+  bool keep_records = true;
 };
 
 // What one client connection produced.
@@ -41,8 +45,11 @@ class fake_server {
   // Throws std::system_error when the address cannot be bound.
   std::uint16_t start();
 
-  // Called on the server thread each time a connection has ended.
-  void on_connection_done(std::function<void(const connection_record&)> callback);
+  // Called on the server thread each time a connection has ended, with a copy of its record
+  // (moved when keep_records is false). Called outside the server's lock: it may block to
+  // apply back-pressure (the server then serves nobody until it returns), but must not call
+  // back into this server.
+  void on_connection_done(std::function<void(connection_record)> callback);
 
   // Blocks until every accepted connection has ended (and at least `min_connections`
   // were accepted) or `deadline` passes. Returns true when all ended in time.

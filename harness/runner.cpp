@@ -241,20 +241,19 @@ std::vector<scenario_result> run_scenario_files(const std::vector<std::string>& 
   return results;
 }
 
-scenario_result result_for_connection(const fakeservers::connection_record& rec,
-                                      const scenario& scen) {
+scenario_result result_for_connection(fakeservers::connection_record rec, const scenario& scen) {
   scenario_result result;
   result.id = fmt::format("{}#{}", scen.id, rec.transcript.connection);
   result.file = scen.file;
   result.protocol = scen.protocol;
   result.summary = scen.summary;
-  result.problems = rec.problems;
-  for (const auto& e : rec.errors) {
-    result.problems.push_back(e);
+  result.problems = std::move(rec.problems);
+  for (auto& e : rec.errors) {
+    result.problems.push_back(std::move(e));
     result.final = verdict::error;
   }
-  result.connections.push_back(rec.transcript);
   if (!rec.transcript.events.empty()) result.duration = rec.transcript.events.back().at;
+  result.connections.push_back(std::move(rec.transcript));
   judge(result, &scen);
   return result;
 }

@@ -38,8 +38,7 @@ scenario load_and_validate(const std::string& file);
 // `scen` may be null (serve without a scenario).
 void judge(scenario_result& result, const scenario* scen);
 
-// A result for a connection served by `serve`.
-scenario_result result_for_connection(const fakeservers::connection_record& rec,
-                                      const scenario& scen);
+// A result for a connection served by `serve` (takes the record's transcript over).
+scenario_result result_for_connection(fakeservers::connection_record rec, const scenario& scen);
 
 }  // namespace ph::harness

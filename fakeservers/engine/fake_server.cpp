@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -93,25 +94,25 @@ struct fake_server::impl {
   int finished = 0;
   std::list<connection_record> records;  // stable addresses while sessions write to them
   std::set<session*> live;
-  std::function<void(const connection_record&)> callback;
+  std::function<void(connection_record)> callback;
   bool stopped = false;
 
   asio::awaitable<void> accept_loop() {
     while (true) {
       auto [ec, sock] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
       if (ec) co_return;  // acceptor closed by stop()
-      connection_record* rec = nullptr;
+      std::list<connection_record>::iterator rec;
       {
         std::lock_guard lock(mutex);
-        records.emplace_back();
-        rec = &records.back();
+        rec = records.emplace(records.end());
         rec->transcript.connection = ++accepted;
       }
-      asio::co_spawn(io, serve(std::move(sock), *rec), asio::detached);
+      asio::co_spawn(io, serve(std::move(sock), rec), asio::detached);
     }
   }
 
-  asio::awaitable<void> serve(tcp::socket sock, connection_record& rec) {
+  asio::awaitable<void> serve(tcp::socket sock, std::list<connection_record>::iterator it) {
+    connection_record& rec = *it;
     {
       session s(std::move(sock), tls_context("server"), scen, rec, opts.session_timeout);
       live.insert(&s);
@@ -129,9 +130,20 @@ struct fake_server::impl {
       }
       live.erase(&s);
     }
+    std::function<void(connection_record)> done;
+    std::optional<connection_record> handed;
+    {
+      std::lock_guard lock(mutex);
+      done = callback;
+      if (!opts.keep_records) {
+        handed.emplace(std::move(rec));
+        records.erase(it);
+      }
+    }
+    if (done) done(handed ? std::move(*handed) : rec);
+    handed.reset();
     std::lock_guard lock(mutex);
     ++finished;
-    if (callback) callback(rec);
     changed.notify_all();
   }
 };
@@ -163,7 +175,7 @@ std::uint16_t fake_server::port() const {
   return impl_->acceptor.local_endpoint().port();
 }
 
-void fake_server::on_connection_done(std::function<void(const connection_record&)> callback) {
+void fake_server::on_connection_done(std::function<void(connection_record)> callback) {
   std::lock_guard lock(impl_->mutex);
   impl_->callback = std::move(callback);
 }

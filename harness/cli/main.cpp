@@ -2,13 +2,10 @@
 // that judges any client that connects.
 
 #include <atomic>
-#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -19,6 +16,7 @@
 #include "harness/protocols.hpp"
 #include "harness/rules/rule.hpp"
 #include "harness/runner.hpp"
+#include "harness/serve.hpp"
 #include "reports/console.hpp"
 #include "reports/report_dir.hpp"
 #include "reports/transcript_text.hpp"
@@ -177,9 +175,9 @@ harness::scenario model_scenario(const std::string& protocol) {
   return harness::parse_scenario(text, "<--model " + protocol + ">", "model/" + protocol);
 }
 
-int cmd_serve(const std::string& scenario_file, const std::string& model, const std::string& bind,
-              int port, int count, const std::string& report_dir,
-              const reports::render_options& render, int timeout_ms) {
+int cmd_serve(const std::string& scenario_file, const std::string& model,
+              harness::serve_options opts, const std::string& report_dir,
+              const reports::render_options& render, bool summary_only) {
   harness::scenario scen;
   try {
     if (!model.empty()) {
@@ -198,50 +196,47 @@ int cmd_serve(const std::string& scenario_file, const std::string& model, const 
     std::cerr << "protoharness: " << e.what() << "\n";
     return exit_usage;
   }
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<harness::scenario_result> results;
-  fakeservers::server_options opts;
-  opts.bind = bind;
-  opts.port = static_cast<std::uint16_t>(port);
-  opts.session_timeout = std::chrono::milliseconds(timeout_ms);
-  try {
-    fakeservers::fake_server server(scen, opts);
-    server.on_connection_done([&](const fakeservers::connection_record& rec) {
-      auto r = harness::result_for_connection(rec, scen);
-      std::lock_guard lock(mutex);
-      std::cout << reports::render_transcript(r, render) << reports::console_line(r);
-      std::cout.flush();
-      results.push_back(std::move(r));
-      cv.notify_all();
-    });
-    auto bound = server.start();
+  // Runs on the judge thread, one connection at a time. Only a report keeps the results.
+  std::vector<harness::scenario_result> kept;
+  opts.on_result = [&](harness::scenario_result& r) {
+    std::string out = summary_only ? "" : reports::render_transcript(r, render);
+    out += reports::console_line(r);
+    if (!out.ends_with('\n')) out += '\n';
+    std::cout << out;
+    std::cout.flush();
+    if (!report_dir.empty()) kept.push_back(std::move(r));
+  };
+  const std::string bind = opts.server.bind;
+  opts.on_listening = [&](std::uint16_t port) {
     std::cout << fmt::format("listening on {}:{}",
-                             bind.find(':') != std::string::npos ? "[" + bind + "]" : bind, bound)
+                             bind.find(':') != std::string::npos ? "[" + bind + "]" : bind, port)
               << std::endl;
-    std::signal(SIGINT, [](int) { interrupted = true; });
-    std::signal(SIGTERM, [](int) { interrupted = true; });
-    std::unique_lock lock(mutex);
-    while (!interrupted && (count <= 0 || static_cast<int>(results.size()) < count))
-      cv.wait_for(lock, std::chrono::milliseconds(100));
-    lock.unlock();
-    server.stop();
+  };
+  std::signal(SIGINT, [](int) { interrupted = true; });
+  std::signal(SIGTERM, [](int) { interrupted = true; });
+  harness::serve_stats stats;
+  try {
+    stats = harness::serve(scen, opts, interrupted);
   } catch (const std::exception& e) {
     std::cerr << "protoharness: " << e.what() << "\n";
     return exit_usage;
   }
-  if (!report_dir.empty() && !results.empty()) {
+  using harness::verdict;
+  std::cout << fmt::format(
+      "served {} connection(s): {} pass, {} warn, {} fail, {} error (judge queue peak {}, "
+      "server paused {} time(s) for the judge)\n",
+      stats.judged, stats.count(verdict::pass), stats.count(verdict::warn),
+      stats.count(verdict::fail), stats.count(verdict::error), stats.peak_queue, stats.pauses);
+  if (!report_dir.empty() && !kept.empty()) {
     reports::run_info info;
     info.tool_version = version;
     info.started_at = utc_now();
     info.client = "any (serve)";
     info.hostname = reports::local_hostname();
-    reports::write_report_dir(report_dir, results, info, render);
+    reports::write_report_dir(report_dir, kept, info, render);
     std::cout << "reports written to " << report_dir << "\n";
   }
-  for (const auto& r : results)
-    if (r.final == harness::verdict::fail || r.final == harness::verdict::error) return exit_failed;
-  return exit_ok;
+  return stats.count(verdict::fail) + stats.count(verdict::error) > 0 ? exit_failed : exit_ok;
 }
 
 }  // namespace
@@ -300,10 +295,20 @@ int main(int argc, char** argv) {
   serve->add_option("--count", count, "Exit after this many connections (0: until interrupted)");
   serve->add_option("--timeout-ms", timeout_ms, "Bound on one connection's life");
   serve->add_option("--report-dir", serve_report_dir,
-                    "Write reports for the judged connections here");
+                    "Write reports for the judged connections here (keeps every result until "
+                    "exit)");
   serve->add_flag("--no-redact", serve_no_redact, "Keep credentials in transcripts");
   bool serve_full_data = false;
   serve->add_flag("--full-data", serve_full_data, "Show every byte of long data in transcripts");
+  bool serve_summary = false;
+  serve->add_flag("--summary", serve_summary,
+                  "Print each connection's verdict line only, not its transcript (load runs)");
+  std::size_t judge_queue = 256;
+  serve
+      ->add_option("--judge-queue", judge_queue,
+                   "Finished connections that may wait for the judge; when full the server "
+                   "pauses until there is room")
+      ->check(CLI::Range(1, 1000000));
 
   harness::bench::options bench_opts;
   std::string bench_url, bench_json, bench_baseline;
@@ -377,7 +382,13 @@ int main(int argc, char** argv) {
       reports::render_options render;
       render.redact = !serve_no_redact;
       render.full_data = serve_full_data;
-      return cmd_serve(serve_file, model, bind, port, count, serve_report_dir, render, timeout_ms);
+      harness::serve_options so;
+      so.server.bind = bind;
+      so.server.port = static_cast<std::uint16_t>(port);
+      so.server.session_timeout = std::chrono::milliseconds(timeout_ms);
+      so.count = static_cast<std::uint64_t>(std::max(count, 0));
+      so.queue_limit = judge_queue;
+      return cmd_serve(serve_file, model, so, serve_report_dir, render, serve_summary);
     }
   } catch (const std::exception& e) {
     std::cerr << "protoharness: " << e.what() << "\n";

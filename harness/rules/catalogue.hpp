@@ -66,9 +66,13 @@ class catalogue_rule final : public rule {
   [[nodiscard]] const rule_info& info() const override { return info_; }
 
   [[nodiscard]] rule_result check(const transcript& t, const context& ctx) const override {
-    const Session s = Parse(t);
     findings f(info_, has_weak_ ? weak_ : info_);
-    check_(s, ctx, f);
+    if (ctx.cache) {
+      check_(ctx.cache->get<Session, Parse>(t), ctx, f);
+    } else {
+      const Session s = Parse(t);
+      check_(s, ctx, f);
+    }
     return f.result();
   }
 

@@ -47,7 +47,10 @@ std::vector<const rule*> all_rules() {
 }
 
 std::vector<rule_result> judge(std::string_view protocol,
-                               const std::vector<transcript>& connections, const context& ctx) {
+                               const std::vector<transcript>& connections, const context& given) {
+  parse_cache cache;
+  context ctx = given;
+  ctx.cache = &cache;
   std::vector<rule_result> out;
   for (const rule* r : rules_for(protocol)) {
     rule_result merged = not_applicable(r->info());

@@ -14,10 +14,35 @@
 
 namespace ph::harness::rules {
 
+// Parsed forms of the transcripts one judge() call reads, so that the rules of a catalogue
+// parse each connection once instead of once per rule.
+class parse_cache {
+ public:
+  // Parse(t), computed on first use.
+  template <class Session, Session (*Parse)(const transcript&)>
+  const Session& get(const transcript& t) {
+    static const char kind = 0;  // one per (Session, Parse)
+    for (const auto& e : entries_)
+      if (e.t == &t && e.kind == &kind) return *static_cast<const Session*>(e.value.get());
+    auto value = std::make_shared<const Session>(Parse(t));
+    entries_.push_back({&t, &kind, value});
+    return *value;
+  }
+
+ private:
+  struct entry {
+    const transcript* t;
+    const void* kind;
+    std::shared_ptr<const void> value;
+  };
+  std::vector<entry> entries_;
+};
+
 // What a rule may know besides the transcript: the scenario (null in `serve`, where any
 // client connects), for rules that need an oracle (T+O in rfc-rules.md).
 struct context {
   const scenario* scen = nullptr;
+  parse_cache* cache = nullptr;  // set by judge(); transcripts stay unchanged while it lives
 };
 
 class rule {

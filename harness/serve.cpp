@@ -1,0 +1,123 @@
+#include "harness/serve.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "harness/runner.hpp"
+
+namespace ph::harness {
+
+namespace {
+
+// Finished connections on their way from the server's io thread to the judge thread.
+class judge_queue {
+ public:
+  explicit judge_queue(std::size_t limit) : limit_(std::max<std::size_t>(limit, 1)) {}
+
+  // Blocks while the queue is full (back-pressure on the server).
+  void push(fakeservers::connection_record rec) {
+    std::unique_lock lock(mutex_);
+    if (items_.size() >= limit_) {
+      ++stats_.pauses;
+      room_.wait(lock, [&] { return items_.size() < limit_; });
+    }
+    items_.push_back(std::move(rec));
+    stats_.peak_queue = std::max(stats_.peak_queue, items_.size());
+    ready_.notify_one();
+  }
+
+  // The next record; nullopt once closed and drained.
+  std::optional<fakeservers::connection_record> pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return std::nullopt;
+    auto rec = std::move(items_.front());
+    items_.pop_front();
+    room_.notify_one();
+    return rec;
+  }
+
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+
+  // Called by the judge thread after each record.
+  void judged(verdict v) {
+    std::lock_guard lock(mutex_);
+    ++stats_.judged;
+    ++stats_.verdicts[static_cast<std::size_t>(v)];
+    done_.notify_all();
+  }
+
+  // Waits up to `d` for `count` judged connections (0: just waits); true when reached.
+  bool wait_judged(std::uint64_t count, std::chrono::milliseconds d) {
+    std::unique_lock lock(mutex_);
+    return done_.wait_for(lock, d, [&] { return count > 0 && stats_.judged >= count; });
+  }
+
+  serve_stats stats() {
+    std::lock_guard lock(mutex_);
+    return stats_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_, room_, done_;
+  std::deque<fakeservers::connection_record> items_;
+  std::size_t limit_;
+  bool closed_ = false;
+  serve_stats stats_;
+};
+
+}  // namespace
+
+serve_stats serve(const scenario& scen, const serve_options& opts, const std::atomic<bool>& stop) {
+  auto server_opts = opts.server;
+  server_opts.keep_records = false;
+  fakeservers::fake_server server(scen, server_opts);
+  judge_queue queue(opts.queue_limit);
+  server.on_connection_done(
+      [&queue](fakeservers::connection_record rec) { queue.push(std::move(rec)); });
+
+  std::exception_ptr failed;  // from on_result: rethrown once the server has stopped
+  std::thread judge_thread([&] {
+    while (auto rec = queue.pop()) {
+      scenario_result r = result_for_connection(std::move(*rec), scen);
+      const verdict v = r.final;
+      if (opts.on_result && !failed) {
+        try {
+          opts.on_result(r);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      }
+      queue.judged(v);
+    }
+  });
+  try {
+    const std::uint16_t port = server.start();
+    if (opts.on_listening) opts.on_listening(port);
+    while (!stop.load() && !queue.wait_judged(opts.count, std::chrono::milliseconds(100))) {
+    }
+  } catch (...) {
+    server.stop();
+    queue.close();
+    judge_thread.join();
+    throw;
+  }
+  server.stop();  // connections still open end now and are queued like the others
+  queue.close();
+  judge_thread.join();
+  if (failed) std::rethrow_exception(failed);
+  return queue.stats();
+}
+
+}  // namespace ph::harness
