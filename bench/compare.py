@@ -60,7 +60,8 @@ class Tool:
     command: str  # what it runs, for the record
     values: list[float] = dataclasses.field(default_factory=list)
     errors: int = 0
-    status: str = ""  # "" (measured), "n/a: …" or "failed: …"
+    status: str = ""  # "" (measurable), "n/a: …" (never measurable here) or "failed: …"
+    failures: list[str] = dataclasses.field(default_factory=list)  # runs that failed, why
 
 
 @dataclasses.dataclass
@@ -153,16 +154,19 @@ def open_fds(pid: int) -> int:
 class Background:
     """A server process this script started; stopped by its PID, never by name."""
 
-    def __init__(self, argv: list[str], port: int, name: str, log: Path):
+    def __init__(self, argv: list[str], port: int, name: str, log: Path, ready: str = ""):
+        """Waits until the port accepts a connection, or, with `ready`, until that text is in
+        the log (iperf3 takes a probe connection for a client and may then fail the next)."""
         self.name = name
         self.port = port
         self.log = log
-        with log.open("w") as err:  # a file, not a pipe: a chatty server never blocks on it
-            self.proc = subprocess.Popen([str(a) for a in argv], stdout=subprocess.DEVNULL,
-                                         stderr=err, start_new_session=True,
+        with log.open("w") as out:  # a file, not a pipe: a chatty server never blocks on it
+            self.proc = subprocess.Popen([str(a) for a in argv],
+                                         stdout=out if ready else subprocess.DEVNULL,
+                                         stderr=out, start_new_session=True,
                                          preexec_fn=raise_file_limit)
         deadline = time.monotonic() + 15
-        while not port_open(port):
+        while not (ready in log.read_text(errors="replace") if ready else port_open(port)):
             if self.proc.poll() is not None:
                 raise Failed(f"{name} exited: {last_line(log.read_text(errors='replace'))}")
             if time.monotonic() > deadline:
@@ -321,8 +325,9 @@ class Bench:
         def measure() -> Sample:
             binary = need_tool("iperf3")
             port = free_port()
-            server = Background([binary, "-s", "-B", "127.0.0.1", "-p", port], port, "iperf3 -s",
-                                self.workdir / "iperf3.log")
+            server = Background([binary, "-s", "--forceflush", "-B", "127.0.0.1", "-p", port],
+                                port, "iperf3 -s", self.workdir / "iperf3.log",
+                                ready="Server listening")
             try:
                 args = [a if a != "PORT" else str(port) for a in argv[1:]]
                 p = run([binary, *args], timeout=seconds + 30)
@@ -764,12 +769,12 @@ def measure_all(rows: list[Row], runs: int, only: str | None):
                 except NotAvailable as ex:
                     tool.status = f"n/a: {ex}"
                     msg = tool.status
-                except Failed as ex:
-                    tool.status = f"failed: {ex}"
-                    msg = tool.status
+                except Failed as ex:  # maybe transient: the next run tries again
+                    tool.failures.append(str(ex))
+                    msg = f"failed: {ex}"
                 except (OSError, ValueError, KeyError, json.JSONDecodeError) as ex:
-                    tool.status = f"failed: {type(ex).__name__}: {ex}"
-                    msg = tool.status
+                    tool.failures.append(f"{type(ex).__name__}: {ex}")
+                    msg = f"failed: {tool.failures[-1]}"
                 print(f"[{r + 1}/{runs}] {row.section}: {row.name} — {tool.name}: {msg} "
                       f"[{time.monotonic() - t0:.1f} s]", file=sys.stderr, flush=True)
 
@@ -788,13 +793,15 @@ def num(v: float) -> str:
 
 def figure(t: Tool) -> str:
     if not t.values:
+        if t.failures:
+            return f"failed: {t.failures[-1]}"
         return t.status or "not measured"
     m = median(t.values)
     text = f"{num(m)} ({num(min(t.values))}–{num(max(t.values))})"
     if t.errors:
         text += f", {t.errors} errors"
-    if t.status:
-        text += f"; later {t.status}"
+    if t.failures:
+        text += f"; {len(t.failures)} run(s) failed: {t.failures[-1]}"
     return text
 
 
@@ -862,7 +869,7 @@ def judge(rows: dict[str, Row], key: str, subject: str, other: str, need: float)
     a = tool_of(rows, key, subject)
     label = f"{row.section}: {row.name}" if row else key
     if a is None or not a.values:
-        return f"{label}: not measured ({a.status if a else 'no such row'})"
+        return f"{label}: not measured ({figure(a) if a else 'no such row'})"
     if not other:
         v = median(a.values)
         ok = v <= need if row.lower_is_better else v >= need
@@ -872,7 +879,7 @@ def judge(rows: dict[str, Row], key: str, subject: str, other: str, need: float)
         return f"{label}: **missed** by {gap:.0f}% ({num(v)} {row.unit}, target {num(need)})"
     b = tool_of(rows, key, other)
     if b is None or not b.values:
-        return f"{label}: not measured ({other}: {b.status if b else 'absent'})"
+        return f"{label}: not measured ({other}: {figure(b) if b else 'absent'})"
     r = median(a.values) / median(b.values)
     if r >= need:
         return f"{label}: **met** ({r:.2f}× {other})"
