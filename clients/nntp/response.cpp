@@ -54,19 +54,19 @@ response parse_status_line(std::string_view line) {
 
 block_reader::block_reader(std::size_t max_octets) : max_octets_(max_octets) {}
 
-block_reader::status block_reader::feed(std::string_view line) {
+block_reader::status block_reader::feed(std::string line) {
   if (complete_) throw std::logic_error("block_reader: feed after the terminating line");
   if (line == ".") {
     complete_ = true;
     return status::complete;
   }
   // RFC 3977 §3.1.1: a line of the block that begins with "." was dot-stuffed by the sender.
-  if (!line.empty() && line.front() == '.') line.remove_prefix(1);
+  if (!line.empty() && line.front() == '.') line.erase(0, 1);
   octets_ += line.size() + 2;
   if (octets_ > max_octets_)
     throw net::error(make_error_code(net::errc::line_too_long),
                      fmt::format("NNTP data block exceeds {} octets", max_octets_));
-  lines_.emplace_back(line);
+  lines_.push_back(std::move(line));
   return status::incomplete;
 }
 

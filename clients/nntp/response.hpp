@@ -33,7 +33,8 @@ class block_reader {
   explicit block_reader(std::size_t max_octets = 64 * 1024 * 1024);
 
   /// Consumes one line. Feeding a complete reader throws std::logic_error.
-  status feed(std::string_view line);
+  /// By value: a line read into a string is kept, not copied (long blocks are many lines).
+  status feed(std::string line);
   /// The un-stuffed lines; resets the reader.
   std::vector<std::string> take();
 

@@ -91,19 +91,19 @@ std::string multiline::data() const {
 
 multiline_parser::multiline_parser(std::size_t max_octets) : max_octets_(max_octets) {}
 
-multiline_parser::status multiline_parser::feed(std::string_view line) {
+multiline_parser::status multiline_parser::feed(std::string line) {
   if (complete_) throw std::logic_error("multiline_parser: fed after completion; call take()");
   // RFC 1939 §3: "." alone ends the response; otherwise a leading "." is a stuffing octet.
   if (line == ".") {
     complete_ = true;
     return status::complete;
   }
-  if (!line.empty() && line.front() == '.') line.remove_prefix(1);
+  if (!line.empty() && line.front() == '.') line.erase(0, 1);
   current_.octets += line.size() + 2;
   if (current_.octets > max_octets_)
     throw net::error(net::errc::line_too_long,
                      "multi-line response exceeds " + std::to_string(max_octets_) + " octets");
-  current_.lines.emplace_back(line);
+  current_.lines.push_back(std::move(line));
   return status::incomplete;
 }
 

@@ -54,7 +54,8 @@ class multiline_parser {
   explicit multiline_parser(std::size_t max_octets = 64 * 1024 * 1024);
 
   /// Consumes one line. Feeding a complete parser throws std::logic_error.
-  status feed(std::string_view line);
+  /// By value: a line read into a string is kept, not copied (a long body is many lines).
+  status feed(std::string line);
   /// The lines and octet count so far (status is left empty); resets the parser.
   multiline take();
 
