@@ -4,8 +4,8 @@
 #
 #   bench/compare.sh [--runs N] [--quick] [--keep-servers] [--no-build] [--only REGEX] [--out FILE]
 #
-# --quick: 1 run and small counts (about 2 minutes), for development. The full run (3 runs)
-# takes about 20 minutes on a 2-core machine. Needs root for the kit's apt-get and daemons.
+# --quick: 1 run and small counts (about 1 minute), for development. The full run (3 runs)
+# takes 6-10 minutes on a 2-core machine (plus the kit's first install). Needs root for the kit's apt-get and daemons.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
