@@ -5,7 +5,8 @@
 #   bench/compare.sh [--runs N] [--quick] [--keep-servers] [--no-build] [--only REGEX] [--out FILE]
 #
 # --quick: 1 run and small counts (about 1 minute), for development. The full run (3 runs)
-# takes 6-10 minutes on a 2-core machine (plus the kit's first install). Needs root for the kit's apt-get and daemons.
+# takes 6-10 minutes on a 2-core machine (plus the kit's first install). Needs root for the
+# kit's apt-get and daemons.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -21,7 +22,7 @@ while (($#)); do
     --no-build) build=0 ;;
     --runs | --only | --out) pass+=("$1" "${2:?$1 needs a value}"); shift ;;
     --quick) pass+=("$1") ;;
-    -h | --help) sed -n "2,8p" "$here/compare.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n "2,9p" "$here/compare.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
