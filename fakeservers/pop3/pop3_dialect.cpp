@@ -45,6 +45,9 @@ std::string md5_hex(std::string_view text) {
 struct message {
   std::string content;  // CRLF line ends, ends with CRLF (or empty); unstuffed
   std::string uid;
+  // The whole RETR response (status line, stuffed content, ".\r\n"), made on first RETR:
+  // messages never change while a session runs (DELE only marks), so it is built once.
+  std::string retr_reply;
 };
 
 struct mailbox {
@@ -330,16 +333,27 @@ class model_session {
 
   // A status line followed by a multi-line body: byte-stuffed, ".\r\n" terminated,
   // written at once (RFC 1939 §3). The bare_lf fault applies to the whole response.
-  awaitable<void> multi(std::string status, std::string_view body) {
-    std::string all = status + "\r\n" + dot_block(body);
-    if (s_.faults().bare_lf) {
-      std::string lf;
-      lf.reserve(all.size());
-      for (std::size_t i = 0; i < all.size(); ++i)
-        if (!(all[i] == '\r' && i + 1 < all.size() && all[i + 1] == '\n')) lf += all[i];
-      all = std::move(lf);
-    }
-    co_await s_.send_raw(all);
+  awaitable<void> multi(std::string_view status, std::string_view body) {
+    co_await send_multi(multi_reply(status, body));
+  }
+
+  static std::string multi_reply(std::string_view status, std::string_view body) {
+    std::string block = dot_block(body);
+    std::string all;
+    all.reserve(status.size() + 2 + block.size());
+    all.append(status).append("\r\n").append(block);
+    return all;
+  }
+
+  // A whole multi-line response as multi_reply builds it: one write.
+  awaitable<void> send_multi(std::string_view all) {
+    if (!s_.faults().bare_lf) co_return co_await s_.send_raw(all);
+    // The bare_lf fault applies to the whole response.
+    std::string lf;
+    lf.reserve(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (!(all[i] == '\r' && i + 1 < all.size() && all[i + 1] == '\n')) lf += all[i];
+    co_await s_.send_raw(lf);
   }
 
   bool has_capability(const std::string& name) const {
@@ -528,8 +542,10 @@ class model_session {
     if (args.size() != 1) co_return co_await reply("-ERR syntax: RETR msg");
     auto n = co_await message_arg(args[0]);
     if (!n) co_return;
-    const auto& content = messages_[*n - 1].content;
-    co_await multi(fmt::format("+OK {} octets", content.size()), content);
+    message& m = messages_[*n - 1];
+    if (m.retr_reply.empty())
+      m.retr_reply = multi_reply(fmt::format("+OK {} octets", m.content.size()), m.content);
+    co_await send_multi(m.retr_reply);
   }
 
   awaitable<void> top(const std::vector<std::string>& args) {
