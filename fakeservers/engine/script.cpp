@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include <charconv>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -515,9 +516,14 @@ awaitable<bool> apply_overrides(session& s, std::vector<override_rule>& rules,
 }
 
 std::string generated_bytes(std::size_t n) {
+  // One period, then doubling copies: a division per byte made 10 MiB cost ~40 ms, paid by
+  // every FTP model scenario.
   std::string out(n, '\0');
-  for (std::size_t i = 0; i < n; ++i)
-    out[i] = static_cast<char>(i % 251);
+  const std::size_t period = std::min<std::size_t>(n, 251);
+  for (std::size_t i = 0; i < period; ++i)
+    out[i] = static_cast<char>(i);
+  for (std::size_t have = period; have < n; have *= 2)
+    std::memcpy(out.data() + have, out.data(), std::min(have, n - have));
   return out;
 }
 

@@ -57,7 +57,7 @@ struct model_config {
   node root = make_dir();
 };
 
-model_config default_model() {
+model_config build_default_model() {
   model_config m;
   m.root = make_dir("r-xr-xr-x");
   m.root.children["big.bin"] = make_file(generated_bytes(10 * 1024 * 1024));
@@ -71,6 +71,12 @@ model_config default_model() {
   pub.children["empty"] = make_dir("r-xr-xr-x");
   m.root.children["pub"] = std::move(pub);
   m.root.children["upload"] = make_dir("rwxrwxrwx");
+  return m;
+}
+
+// Built once: every scenario validates and every connection starts from a copy.
+model_config default_model() {
+  static const model_config m = build_default_model();
   return m;
 }
 
