@@ -86,6 +86,16 @@ void BM_JudgeSmtpPerKB(benchmark::State& state) {
 }
 BENCHMARK(BM_JudgeSmtpPerKB)->Arg(1)->Arg(100);
 
+// Every rule parsing the transcript for itself (no shared parse cache), for comparison.
+void BM_JudgeSmtpPerKBEachRuleParses(benchmark::State& state) {
+  const harness::transcript t = smtp_session(static_cast<std::size_t>(state.range(0)) << 10);
+  for (auto _ : state)
+    for (const auto* r : harness::rules::rules_for("smtp"))
+      benchmark::DoNotOptimize(r->check(t, {}));
+  state.SetBytesProcessed(state.iterations() * (state.range(0) << 10));
+}
+BENCHMARK(BM_JudgeSmtpPerKBEachRuleParses)->Arg(1)->Arg(100);
+
 void BM_RenderTranscript(benchmark::State& state) {
   harness::scenario_result r;
   r.id = "bench/render";
