@@ -2,6 +2,7 @@
 // A driver performs a scenario's client steps with an in-tree client: it maps each
 // `op` and its `args` to a client-library call and reports the outcome as JSON.
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -26,6 +27,8 @@ class client_session {
   // Performs one step; returns its outcome ({"code": 250, ...}). Throws what the client
   // library throws; the driver's error_name() classifies it.
   virtual nlohmann::json perform(const client_step& step) = 0;
+  // The deadline of every network wait from now on (a step's `timeout_ms`).
+  virtual void set_timeout(std::chrono::milliseconds timeout) = 0;
 };
 
 class driver {

@@ -47,8 +47,11 @@ external_run run_external_client(const std::string& command_template, const scen
                           {"ca_file", ca_file},
                           {"options", scen.client_options},
                           {"steps", nlohmann::json::array()}};
-    for (const auto& st : scen.client)
-      doc["steps"].push_back({{"op", st.op}, {"args", st.args}});
+    for (const auto& st : scen.client) {
+      nlohmann::json step = {{"op", st.op}, {"args", st.args}};
+      if (st.timeout) step["timeout_ms"] = st.timeout->count();
+      doc["steps"].push_back(std::move(step));
+    }
     std::ofstream(steps_file) << doc.dump(2);
   }
   std::string command = replace_all(command_template, "{host}", ep.host);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <numeric>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -18,6 +20,7 @@ namespace ph::harness {
 namespace {
 
 using clock = std::chrono::steady_clock;
+using json = nlohmann::json;
 
 std::chrono::microseconds since(clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t);
@@ -59,11 +62,13 @@ void run_in_tree(const scenario& scen, const endpoint& ep, scenario_result& resu
     sr.op = step.op;
     auto started = clock::now();
     try {
+      if (step.timeout) client->set_timeout(*step.timeout);
       sr.outcome = client->perform(step);
     } catch (...) {
       sr.outcome = d.describe_error(std::current_exception());
     }
     sr.elapsed = since(started);
+    if (step.timeout) client->set_timeout(scen.client_timeout());
     if (auto diff = match_outcome(step.expect, sr.outcome)) {
       sr.matched = false;
       sr.mismatch =
@@ -97,6 +102,34 @@ void run_external(const scenario& scen, const endpoint& ep, const run_options& o
     }
     result.steps.push_back(std::move(sr));
   }
+}
+
+// A rough guess of a scenario's wall time, only to start long ones first so that -j N does
+// not end with one worker sleeping through a stall while the others are idle: deadlines the
+// client is expected to hit, server delays, and large generated bodies.
+std::int64_t estimated_cost_ms(const scenario& scen) {
+  std::int64_t cost = 0;
+  const std::int64_t client_ms = scen.client_timeout().count();
+  for (const auto& step : scen.client)
+    if (step.expect.is_object() && step.expect.value("error", "") == "timeout")
+      cost += step.args.value("timeout_ms", client_ms);
+  auto walk = [&](auto&& self, const json& j) -> void {
+    if (j.is_object()) {
+      for (const auto& [key, v] : j.items()) {
+        if (v.is_number_integer() && (key == "ms" || key == "delay_ms"))
+          cost += v.template get<std::int64_t>();
+        else if (v.is_number_integer() && (key == "size" || key == "body_size"))
+          cost += v.template get<std::int64_t>() >> 16;  // ~64 KB per ms end to end, judged
+        else
+          self(self, v);
+      }
+    } else if (j.is_array()) {
+      for (const auto& v : j)
+        self(self, v);
+    }
+  };
+  walk(walk, scen.server);
+  return cost;
 }
 
 scenario_result error_result(const std::string& file, const std::string& message) {
@@ -156,16 +189,10 @@ void judge(scenario_result& result, const scenario* scen) {
   result.final = worst(result.final, v);
 }
 
-scenario_result run_scenario_file(const std::string& file, const run_options& opts) {
-  auto started = clock::now();
-  scenario scen;
-  try {
-    scen = load_and_validate(file);
-  } catch (const std::exception& e) {
-    auto r = error_result(file, e.what());
-    r.duration = since(started);
-    return r;
-  }
+namespace {
+
+scenario_result run_loaded(const scenario& scen, const run_options& opts,
+                           clock::time_point started) {
   scenario_result result;
   result.id = scen.id;
   result.file = scen.file;
@@ -204,6 +231,36 @@ scenario_result run_scenario_file(const std::string& file, const run_options& op
   return result;
 }
 
+// A scenario loaded (or the error that stopped it) and its estimated cost.
+struct loaded_scenario {
+  std::optional<scenario> scen;
+  scenario_result error;
+  std::int64_t cost_ms = 0;
+  std::chrono::microseconds load_time{0};
+};
+
+loaded_scenario load_for_run(const std::string& file) {
+  loaded_scenario l;
+  auto started = clock::now();
+  try {
+    l.scen = load_and_validate(file);
+    l.cost_ms = estimated_cost_ms(*l.scen);
+  } catch (const std::exception& e) {
+    l.error = error_result(file, e.what());
+  }
+  l.load_time = since(started);
+  l.error.duration = l.load_time;
+  return l;
+}
+
+}  // namespace
+
+scenario_result run_scenario_file(const std::string& file, const run_options& opts) {
+  loaded_scenario l = load_for_run(file);
+  if (!l.scen) return std::move(l.error);
+  return run_loaded(*l.scen, opts, clock::now() - l.load_time);
+}
+
 std::vector<scenario_result> run_scenario_files(const std::vector<std::string>& files,
                                                 const run_options& opts) {
   std::vector<std::string> selected;
@@ -218,26 +275,41 @@ std::vector<scenario_result> run_scenario_files(const std::vector<std::string>& 
     selected.push_back(f);
   }
   std::vector<scenario_result> results(selected.size());
+  std::vector<loaded_scenario> loaded(selected.size());
+  // Longest first (stable, so equal guesses keep file order): the run ends with short
+  // scenarios filling the gaps instead of one long one running alone.
+  std::vector<std::size_t> order(selected.size());
+  std::iota(order.begin(), order.end(), 0);
   std::atomic<std::size_t> next{0};
   std::size_t done = 0;
   std::mutex mutex;
-  auto worker = [&] {
-    while (true) {
-      std::size_t i = next++;
-      if (i >= selected.size()) return;
-      results[i] = run_scenario_file(selected[i], opts);
-      std::lock_guard lock(mutex);
-      ++done;
-      if (opts.on_result) opts.on_result(results[i], done, selected.size());
-    }
+  auto run_all = [&](auto&& body) {
+    next = 0;
+    auto worker = [&] {
+      for (std::size_t k = next++; k < order.size(); k = next++)
+        body(order[k]);
+    };
+    int jobs = std::max(1, std::min<int>(opts.jobs, static_cast<int>(order.size())));
+    std::vector<std::thread> threads;
+    for (int j = 1; j < jobs; ++j)
+      threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads)
+      t.join();
   };
-  int jobs = std::max(1, std::min<int>(opts.jobs, static_cast<int>(selected.size())));
-  std::vector<std::thread> threads;
-  for (int j = 1; j < jobs; ++j)
-    threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads)
-    t.join();
+  run_all([&](std::size_t i) { loaded[i] = load_for_run(selected[i]); });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return loaded[a].cost_ms > loaded[b].cost_ms;
+  });
+  run_all([&](std::size_t i) {
+    loaded_scenario& l = loaded[i];
+    results[i] =
+        l.scen ? run_loaded(*l.scen, opts, clock::now() - l.load_time) : std::move(l.error);
+    l.scen.reset();
+    std::lock_guard lock(mutex);
+    ++done;
+    if (opts.on_result) opts.on_result(results[i], done, selected.size());
+  });
   return results;
 }
 

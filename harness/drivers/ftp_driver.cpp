@@ -105,6 +105,8 @@ class sha256 {
 
 class ftp_session final : public client_session {
  public:
+  void set_timeout(std::chrono::milliseconds timeout) override { client_.set_timeout(timeout); }
+
   ftp_session(const scenario& scen, const endpoint& ep)
       : ep_(ep), client_(make_options(scen, ep)) {}
 

@@ -85,6 +85,8 @@ json ref_json(const nntp::article_ref& r) {
 
 class nntp_session final : public client_session {
  public:
+  void set_timeout(std::chrono::milliseconds timeout) override { client_.set_timeout(timeout); }
+
   nntp_session(const scenario& scen, const endpoint& ep)
       : ep_(ep), client_(make_options(scen, ep)) {
     implicit_tls_ = scen.client_options.value("tls", "") == "implicit";

@@ -67,6 +67,8 @@ std::uint64_t number_arg(const json& a, const char* name) {
 
 class pop3_session final : public client_session {
  public:
+  void set_timeout(std::chrono::milliseconds timeout) override { client_.set_timeout(timeout); }
+
   pop3_session(const scenario& scen, const endpoint& ep)
       : ep_(ep), client_(make_options(scen, ep)) {
     implicit_tls_ = scen.client_options.value("tls", "") == "implicit";

@@ -62,6 +62,8 @@ json refused_json(const std::map<std::string, smtp::reply>& refused) {
 
 class smtp_session final : public client_session {
  public:
+  void set_timeout(std::chrono::milliseconds timeout) override { client_.set_timeout(timeout); }
+
   smtp_session(const scenario& scen, const endpoint& ep)
       : ep_(ep), client_(make_options(scen, ep)) {
     implicit_tls_ = scen.client_options.value("tls", "") == "implicit";

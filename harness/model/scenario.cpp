@@ -115,6 +115,14 @@ std::string derive_id(const fs::path& file) {
   return abs.stem().string();
 }
 
+// A duration in milliseconds: a positive integer up to an hour (a negative or zero deadline
+// would fire at once and a huge one would hang the run).
+std::chrono::milliseconds positive_ms(const scenario& s, const json& v, const std::string& ptr) {
+  if (!v.is_number_integer() || v.get<std::int64_t>() <= 0 || v.get<std::int64_t>() > 3600000)
+    s.fail(ptr, "timeout_ms must be a positive integer (milliseconds, at most 3600000)");
+  return std::chrono::milliseconds(v.get<std::int64_t>());
+}
+
 }  // namespace
 
 std::string scenario::where(const std::string& pointer) const {
@@ -191,9 +199,9 @@ scenario parse_scenario(const std::string& text, const std::string& file, const 
       const json& st = steps[i];
       if (!st.is_object()) s.fail(ptr, "a client step must be a table");
       for (const auto& [key, _] : st.items())
-        if (key != "op" && key != "args" && key != "expect")
+        if (key != "op" && key != "args" && key != "expect" && key != "timeout_ms")
           s.fail(ptr + "/" + escape_pointer_token(key),
-                 fmt::format("unknown client step key '{}' (op, args, expect)", key));
+                 fmt::format("unknown client step key '{}' (op, args, expect, timeout_ms)", key));
       if (!st.contains("op") || !st["op"].is_string())
         s.fail(ptr, "a client step needs op = \"...\"");
       client_step step;
@@ -207,6 +215,8 @@ scenario parse_scenario(const std::string& text, const std::string& file, const 
         if (!st["expect"].is_object()) s.fail(ptr + "/expect", "'expect' must be a table");
         step.expect = st["expect"];
       }
+      if (st.contains("timeout_ms"))
+        step.timeout = positive_ms(s, st["timeout_ms"], ptr + "/timeout_ms");
       s.client.push_back(std::move(step));
     }
   }
@@ -214,9 +224,8 @@ scenario parse_scenario(const std::string& text, const std::string& file, const 
     if (!doc["client_options"].is_object())
       s.fail("/client_options", "'client_options' must be a table");
     s.client_options = doc["client_options"];
-    if (s.client_options.contains("timeout_ms") &&
-        !s.client_options["timeout_ms"].is_number_integer())
-      s.fail("/client_options/timeout_ms", "timeout_ms must be an integer");
+    if (s.client_options.contains("timeout_ms"))
+      positive_ms(s, s.client_options["timeout_ms"], "/client_options/timeout_ms");
   }
 
   if (!doc.contains("server") || !doc["server"].is_object()) s.fail("", "missing [server] table");
@@ -236,11 +245,8 @@ scenario parse_scenario(const std::string& text, const std::string& file, const 
                fmt::format("unknown judge key '{}' (skip_rules, expect_fail, timeout_ms)", key));
     s.skip_rules = string_list(s, judge.value("skip_rules", json()), "/judge/skip_rules");
     s.expect_fail_rules = string_list(s, judge.value("expect_fail", json()), "/judge/expect_fail");
-    if (judge.contains("timeout_ms")) {
-      if (!judge["timeout_ms"].is_number_integer())
-        s.fail("/judge/timeout_ms", "timeout_ms must be an integer");
-      s.timeout = std::chrono::milliseconds(judge["timeout_ms"].get<int>());
-    }
+    if (judge.contains("timeout_ms"))
+      s.timeout = positive_ms(s, judge["timeout_ms"], "/judge/timeout_ms");
   }
   return s;
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct client_step {
   nlohmann::json args = nlohmann::json::object();
   nlohmann::json expect;  // null: must succeed; object: subset of the outcome, or {error=...}
   std::string pointer;    // JSON pointer of this step in the document, for where()
+  // This step's deadline instead of client_options.timeout_ms (a stall scenario waits for the
+  // deadline on its stalled step only).
+  std::optional<std::chrono::milliseconds> timeout;
 };
 
 struct scenario {

@@ -84,6 +84,8 @@ def main():
 
     for step in doc["steps"]:
         op, a = step["op"], step.get("args", {})
+        if client is not None and client.sock is not None:  # a step's own deadline, else the default
+            client.sock.settimeout(step.get("timeout_ms", timeout * 1000) / 1000.0)
         try:
             if op == "connect":
                 out = reply(connect())

@@ -101,5 +101,34 @@ TEST(Runner, ExternalClientIsKilledAtTheDeadline) {
   EXPECT_TRUE(killed);
 }
 
+TEST(Runner, AStepTimeoutBoundsThatStepOnly) {
+  // The client's own deadline is a minute and the server ends the session after 5 s
+  // (connection_closed): only the step's timeout_ms can make the stalled EHLO a timeout.
+  const char* text = R"(protocol = "smtp"
+summary = "stall with a step deadline"
+[client_options]
+timeout_ms = 60000
+[[client]]
+op = "connect"
+[[client]]
+op = "ehlo"
+timeout_ms = 50
+expect = { error = "timeout" }
+[server]
+mode = "script"
+[[server.step]]
+send = "220 fake.test ESMTP"
+[[server.step]]
+expect = "EHLO *"
+fault = { kind = "stall" }
+[judge]
+timeout_ms = 5000
+)";
+  auto r = run_scenario_file(write_temp("step-timeout.toml", text), {});
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_TRUE(r.steps[1].matched) << r.steps[1].mismatch;
+  EXPECT_EQ(r.steps[1].outcome.value("error", ""), "timeout");
+}
+
 }  // namespace
 }  // namespace ph::harness

@@ -212,7 +212,7 @@ TEST(ParseScenario, ClientStepOpNotAString) {
 
 TEST(ParseScenario, UnknownClientStepKey) {
   EXPECT_EQ(error_of(minimal("[[client]]\nop = \"a\"\nexpcet = {}\n")),
-            "t.toml:7: unknown client step key 'expcet' (op, args, expect)");
+            "t.toml:7: unknown client step key 'expcet' (op, args, expect, timeout_ms)");
 }
 
 TEST(ParseScenario, ClientArgsNotATable) {
@@ -232,12 +232,31 @@ TEST(ParseScenario, ClientNotAnArrayOfTables) {
 
 TEST(ParseScenario, ClientOptionsTimeoutNotAnInteger) {
   EXPECT_EQ(error_of(minimal("[client_options]\ntimeout_ms = 1.5\n")),
-            "t.toml:6: timeout_ms must be an integer");
+            "t.toml:6: timeout_ms must be a positive integer (milliseconds, at most 3600000)");
+}
+
+TEST(ParseScenario, NegativeOrZeroTimeoutsAreRejectedWithTheirLine) {
+  EXPECT_EQ(error_of(minimal("[client_options]\ntimeout_ms = -5\n")),
+            "t.toml:6: timeout_ms must be a positive integer (milliseconds, at most 3600000)");
+  EXPECT_EQ(error_of(minimal("[judge]\ntimeout_ms = 0\n")),
+            "t.toml:6: timeout_ms must be a positive integer (milliseconds, at most 3600000)");
+  EXPECT_EQ(error_of(minimal("[[client]]\nop = \"a\"\ntimeout_ms = -1\n")),
+            "t.toml:7: timeout_ms must be a positive integer (milliseconds, at most 3600000)");
+  EXPECT_EQ(error_of(minimal("[[client]]\nop = \"a\"\ntimeout_ms = 3600001\n")),
+            "t.toml:7: timeout_ms must be a positive integer (milliseconds, at most 3600000)");
+}
+
+TEST(ParseScenario, StepTimeoutIsKeptPerStep) {
+  auto s = parse_scenario(
+      minimal("[[client]]\nop = \"a\"\ntimeout_ms = 50\n[[client]]\nop = \"b\"\n"), "t.toml", "");
+  ASSERT_EQ(s.client.size(), 2u);
+  EXPECT_EQ(s.client[0].timeout, std::chrono::milliseconds(50));
+  EXPECT_FALSE(s.client[1].timeout.has_value());
 }
 
 TEST(ParseScenario, JudgeTimeoutNotAnInteger) {
   EXPECT_EQ(error_of(minimal("[judge]\nskip_rules = []\ntimeout_ms = \"3s\"\n")),
-            "t.toml:7: timeout_ms must be an integer");
+            "t.toml:7: timeout_ms must be a positive integer (milliseconds, at most 3600000)");
 }
 
 TEST(ParseScenario, UnknownJudgeKey) {
