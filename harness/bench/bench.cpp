@@ -1,6 +1,15 @@
 #include "harness/bench/bench.hpp"
 
+#include <netdb.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <atomic>
 #include <charconv>
@@ -50,6 +59,190 @@ struct worker_result {
   std::map<std::string, std::uint64_t> errors;
 };
 
+// --- --op idle ------------------------------------------------------------------------------
+
+// Protocols whose server speaks first: the idle client waits for that greeting.
+bool server_greets(std::string_view scheme) {
+  return scheme == "smtp" || scheme == "pop3" || scheme == "nntp" || scheme == "ftp";
+}
+
+// An idle connection that could not be opened, by kind ("refused", "timeout", ...).
+struct idle_error {
+  std::string kind;
+};
+
+std::string errno_kind(int err) {
+  switch (err) {
+    case ECONNREFUSED:
+      return "refused";
+    case ECONNRESET:
+      return "reset";
+    case ETIMEDOUT:
+      return "timeout";
+    case EADDRNOTAVAIL:
+      return "no local port left";
+    case EMFILE:
+    case ENFILE:
+      return "too many open files";
+    default:
+      return std::strerror(err);
+  }
+}
+
+// Waits for `events` on fd until `deadline`; false when it passed.
+bool wait_fd(int fd, short events, clock::time_point deadline) {
+  while (true) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+    if (left <= 0) return false;
+    pollfd p{fd, events, 0};
+    const int rc = ::poll(&p, 1, static_cast<int>(left));
+    if (rc > 0) return true;
+    if (rc < 0 && errno != EINTR) return false;
+  }
+}
+
+// Connects and, where the protocol has one, reads the greeting's first line. Returns the
+// socket; throws idle_error.
+int open_idle(const sockaddr_storage& addr, socklen_t len, bool greets,
+              std::chrono::milliseconds timeout, std::uint64_t& bytes) {
+  const auto deadline = clock::now() + timeout;
+  const int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw idle_error{errno_kind(errno)};
+  auto fail = [fd](std::string kind) {
+    ::close(fd);
+    throw idle_error{std::move(kind)};
+  };
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
+    if (errno != EINPROGRESS) fail(errno_kind(errno));
+    if (!wait_fd(fd, POLLOUT, deadline)) fail("timeout");
+    int err = 0;
+    socklen_t elen = sizeof err;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+    if (err != 0) fail(errno_kind(err));
+  }
+  if (!greets) return fd;
+  char buf[1024];
+  while (true) {
+    if (!wait_fd(fd, POLLIN, deadline)) fail("timeout");
+    const ssize_t got = ::recv(fd, buf, sizeof buf, 0);
+    if (got == 0) fail("closed");
+    if (got < 0) {
+      if (errno == EAGAIN || errno == EINTR) continue;
+      fail(errno_kind(errno));
+    }
+    bytes += static_cast<std::uint64_t>(got);
+    if (std::memchr(buf, '\n', static_cast<std::size_t>(got))) return fd;
+  }
+}
+
+sockaddr_storage resolve(const target& where, socklen_t& len) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(where.port);
+  if (int rc = ::getaddrinfo(where.host.c_str(), port.c_str(), &hints, &found); rc != 0)
+    throw std::invalid_argument(
+        fmt::format("bench: cannot resolve '{}': {}", where.host, ::gai_strerror(rc)));
+  sockaddr_storage addr{};
+  std::memcpy(&addr, found->ai_addr, found->ai_addrlen);
+  len = found->ai_addrlen;
+  ::freeaddrinfo(found);
+  return addr;
+}
+
+// Opens opts.connections connections one after another (each counted as an operation, its
+// latency the connect and greeting), then holds them all for opts.duration or until
+// *opts.stop, watching for the server closing any of them.
+result run_idle_impl(const options& opts) {
+  const auto n = static_cast<std::size_t>(opts.connections);
+  const std::size_t need = n + 64;
+  if (const std::size_t limit = raise_file_limit(need); limit < need)
+    throw std::invalid_argument(
+        fmt::format("bench: --op idle with {} connections needs {} open files but the limit "
+                    "stays at {} (raise the hard limit, e.g. ulimit -Hn, or hold fewer)",
+                    n, need, limit));
+  target where = opts.where;
+  std::unique_ptr<fakeservers::fake_server> fake;
+  if (opts.fake) {
+    auto scen = parse_scenario(
+        fmt::format("protocol = \"{}\"\nsummary = \"idle\"\n[server]\nmode = \"model\"\n",
+                    where.scheme),
+        "<bench --fake>", "bench/" + where.scheme);
+    fake = std::make_unique<fakeservers::fake_server>(
+        scen, fakeservers::server_options{.session_timeout = std::chrono::hours(1),
+                                          .keep_records = false});
+    where.host = "127.0.0.1";
+    where.port = fake->start();
+  }
+  if (where.port == 0) throw std::invalid_argument("bench: the URL needs a port (or use --fake)");
+  socklen_t len = 0;
+  const sockaddr_storage addr = resolve(where, len);
+  const bool greets = server_greets(opts.where.scheme);
+  worker_result w;
+  const double cpu0 = thread_cpu_seconds();
+  std::vector<pollfd> held;
+  held.reserve(n);
+  const auto start = clock::now();
+  auto last_progress = start;
+  for (std::size_t i = 0; i < n && !(opts.stop && opts.stop->load()); ++i) {
+    const auto t0 = clock::now();
+    try {
+      const int fd = open_idle(addr, len, greets, opts.timeout, w.bytes);
+      w.latency.record(clock::now() - t0);
+      ++w.ops;
+      held.push_back({fd, POLLIN, 0});
+    } catch (const idle_error& e) {
+      ++w.errors[e.kind];
+    }
+    if (opts.progress && clock::now() - last_progress >= std::chrono::seconds(1)) {
+      last_progress = clock::now();
+      opts.progress(fmt::format("{} of {} connections open", held.size(), n));
+    }
+  }
+  const auto opened = clock::now();
+  if (opts.on_ready) opts.on_ready(held.size());
+  // Hold: a readable socket is the server closing it (or talking unasked).
+  const auto hold = opts.duration.count() > 0 ? opts.duration : std::chrono::seconds(10);
+  const auto until = opened + hold;
+  std::size_t lost = 0;
+  while (!(opts.stop && opts.stop->load()) && clock::now() < until && lost < held.size()) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now()).count();
+    const int rc =
+        ::poll(held.data(), held.size(), static_cast<int>(std::clamp<long>(left, 0, 100)));
+    if (rc <= 0) continue;
+    for (auto& p : held) {
+      if (p.fd < 0 || p.revents == 0) continue;
+      char buf[512];
+      const ssize_t got = ::recv(p.fd, buf, sizeof buf, 0);
+      if (got > 0) continue;  // unasked bytes; the server has not closed
+      if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      ++w.errors[got == 0 ? "closed by the server while idle" : "reset while idle"];
+      ::close(p.fd);
+      p.fd = -1;  // poll ignores negative descriptors
+      ++lost;
+    }
+  }
+  for (const auto& p : held)
+    if (p.fd >= 0) ::close(p.fd);
+  if (fake) fake->stop();
+  w.cpu = thread_cpu_seconds() - cpu0;
+
+  result r;
+  r.protocol = opts.where.scheme;
+  r.op = "idle";
+  r.url = fmt::format("{}://{}:{}", where.scheme, where.host, where.port);
+  r.connections = opts.connections;
+  r.seconds = std::chrono::duration<double>(opened - start).count();
+  r.latency = w.latency;
+  r.ops = w.ops;
+  r.bytes = w.bytes;
+  r.client_cpu_seconds = w.cpu;
+  r.errors = std::move(w.errors);
+  return r;
+}
+
 }  // namespace
 
 target parse_target(std::string_view url) {
@@ -98,8 +291,23 @@ std::vector<std::string> ops_for(std::string_view protocol) {
   return row_for(protocol).ops;
 }
 
+std::size_t raise_file_limit(std::size_t want) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < want) {
+    lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min<rlim_t>(lim.rlim_max, want);
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  return lim.rlim_cur == RLIM_INFINITY ? SIZE_MAX : static_cast<std::size_t>(lim.rlim_cur);
+}
+
 result run(const options& given) {
+  if (given.op == "idle") return run_idle_impl(given);
   options opts = given;
+  if (opts.connections > 1024)
+    throw std::invalid_argument(
+        "bench: at most 1024 connections (one thread each) but for --op idle");
   const workload_row& row = row_for(opts.where.scheme);
   if (std::find(row.ops.begin(), row.ops.end(), opts.op) == row.ops.end())
     throw std::invalid_argument(fmt::format("bench: {} has no op '{}' (known: {})", row.protocol,

@@ -3,6 +3,7 @@
 // operations per second, MB/s, a latency histogram, errors by kind and client CPU time.
 // Runs are always bounded (by count or duration).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -47,6 +48,9 @@ struct options {
   bool insecure = false;  // with tls: skip certificate verification (a real server's own)
   std::chrono::milliseconds timeout{10000};          // every client network wait
   std::function<void(const std::string&)> progress;  // a line per second on long runs
+  // --op idle: called once all connections are open (with how many are held).
+  std::function<void(std::size_t)> on_ready;
+  const std::atomic<bool>* stop = nullptr;  // --op idle: set to end the hold early
 };
 
 struct result {
@@ -67,7 +71,14 @@ struct result {
   [[nodiscard]] std::string table() const;
 };
 
-// Runs the benchmark; throws std::invalid_argument for an unknown protocol or op.
+// Raises the soft RLIMIT_NOFILE towards `want` as far as the hard limit allows; returns the
+// soft limit now in force.
+std::size_t raise_file_limit(std::size_t want);
+
+// Runs the benchmark (--op idle, any scheme: opens opts.connections connections one after
+// another, reads the greeting where the server speaks first, and holds them all for
+// opts.duration, 10 s by default, to measure a server's memory per idle connection); throws
+// std::invalid_argument for an unknown protocol or op.
 result run(const options& opts);
 
 // The ops a protocol's bench supports, for help and errors.

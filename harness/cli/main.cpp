@@ -144,6 +144,12 @@ int cmd_bench(harness::bench::options opts, const std::string& url, const std::s
       opts.progress = [](const std::string& line) {
         std::cerr << "\r\033[K" << line << std::flush;
       };
+    opts.on_ready = [](std::size_t held) {
+      std::cout << fmt::format("holding {} connection(s)", held) << std::endl;
+    };
+    opts.stop = &interrupted;
+    std::signal(SIGINT, [](int) { interrupted = true; });
+    std::signal(SIGTERM, [](int) { interrupted = true; });
     auto r = bench::run(opts);
     if (isatty(2)) std::cerr << "\r\033[K";
     std::cout << r.table();
@@ -326,8 +332,10 @@ int main(int argc, char** argv) {
                    "smtp: sendmail; pop3: stat, retr, retr-all, top; nntp: over, article, "
                    "article-all, post; ftp: retr, stor, list; http: get, post")
       ->required();
-  bench->add_option("-c,--connections", bench_opts.connections, "Concurrent sessions")
-      ->check(CLI::Range(1, 1024));
+  bench
+      ->add_option("-c,--connections", bench_opts.connections,
+                   "Concurrent sessions (up to 1024; --op idle: up to 100000)")
+      ->check(CLI::Range(1, 100000));
   bench->add_option("-n,--count", bench_opts.count,
                     "Operations in all (default 1000 unless --duration)");
   bench->add_option("-d,--duration", bench_duration_s, "Seconds to run instead of a count")
