@@ -58,6 +58,8 @@ class session {
   // The next line from the client, raw (terminated by LF, which may lack its CR), or
   // nullopt at EOF. A line is cut at max_line bytes and returned without a terminator.
   awaitable<std::optional<std::string>> read_line();
+  // True when read_line() would return at once: a whole line is already buffered.
+  bool line_buffered() const { return inbuf_.find('\n') != std::string::npos; }
   // Reads until `terminator` (e.g. "\r\n.\r\n"); nullopt at EOF. The terminator is included.
   awaitable<std::optional<std::string>> read_until(std::string_view terminator);
   // Exactly n bytes (fewer at EOF).

@@ -313,10 +313,19 @@ class model_session {
       write_faults saved = s_.faults();
       bool answered = co_await apply_overrides(s_, overrides_, *line);
       bool more = true;
-      if (!answered) more = co_await handle(*line);
+      if (!answered) {
+        // Pipelined commands (RFC 2449 §6.6): replies to a run of buffered commands are
+        // held and sent in one write once no further whole command is buffered.
+        hold_ = batchable(*line);
+        if (!hold_) co_await flush();
+        more = co_await handle(*line);
+        if (hold_ && !s_.line_buffered()) co_await flush();
+        hold_ = false;
+      }
       s_.faults() = saved;
       if (!more) co_return;
     }
+    co_await flush();
     if (state_ == state::transaction) {
       // RFC 1939 §6: without QUIT the session never enters UPDATE; nothing is removed.
       auto marked = marked_list();
@@ -329,7 +338,29 @@ class model_session {
   }
 
  private:
-  awaitable<void> reply(std::string line) { co_await s_.send_line(line); }
+  awaitable<void> reply(std::string line) {
+    if (!hold_) co_return co_await s_.send_line(line);
+    held_.append(line).append("\r\n");
+  }
+
+  // Replies worth holding: TRANSACTION commands that neither read, note, nor change the
+  // connection, with no fault or override that acts per reply.
+  bool batchable(const std::string& line) const {
+    if (state_ != state::transaction || !overrides_.empty()) return false;
+    const write_faults& f = s_.faults();
+    if (f.bare_lf || f.drip_bytes != 0 || f.delay.count() != 0) return false;
+    auto sp = line.find(' ');
+    std::string verb = upper(strip_eol(line.substr(0, sp)));
+    return verb == "RETR" || verb == "TOP" || verb == "LIST" || verb == "UIDL" || verb == "STAT" ||
+           verb == "NOOP" || verb == "DELE";
+  }
+
+  awaitable<void> flush() {
+    if (held_.empty()) co_return;
+    std::string all = std::move(held_);
+    held_.clear();
+    co_await s_.send_raw(all);
+  }
 
   // A status line followed by a multi-line body: byte-stuffed, ".\r\n" terminated,
   // written at once (RFC 1939 §3). The bare_lf fault applies to the whole response.
@@ -347,6 +378,10 @@ class model_session {
 
   // A whole multi-line response as multi_reply builds it: one write.
   awaitable<void> send_multi(std::string_view all) {
+    if (hold_) {
+      held_.append(all);
+      co_return;
+    }
     if (!s_.faults().bare_lf) co_return co_await s_.send_raw(all);
     // The bare_lf fault applies to the whole response.
     std::string lf;
@@ -698,6 +733,8 @@ class model_session {
   std::string user_;
   std::vector<message> messages_;
   std::vector<bool> deleted_;
+  bool hold_ = false;  // replies go to held_ (see run)
+  std::string held_;
 };
 
 }  // namespace
