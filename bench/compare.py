@@ -369,8 +369,8 @@ class Bench:
 
         def by_script() -> Sample:
             p = run([script], cwd=ROOT, timeout=300)
-            m = re.search(r"smtp[^\n]*?([\d.]+)\s*KiB(?:/| per )conn", p.stdout, re.I)
-            m = m or re.search(r"([\d.]+)\s*KiB(?:/| per )conn", p.stdout, re.I)
+            # A table: protocol, RSS@1 KiB, RSS@N KiB, KiB/conn; the smtp row's last column.
+            m = re.search(r"^smtp\s+\d+\s+\d+\s+([\d.]+)\s*$", p.stdout, re.M)
             if p.returncode != 0 or not m:
                 raise Failed(f"exit {p.returncode}: {last_line(p.stdout + p.stderr)[:200]}")
             return Sample(float(m.group(1)), 0, 1.0)  # a "rate" of KiB per connection
