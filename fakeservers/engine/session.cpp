@@ -53,13 +53,16 @@ write_faults write_faults::parse(const harness::scenario& scen, const json& j,
 session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls,
                  const harness::scenario& scen, connection_record& rec,
                  std::chrono::milliseconds timeout)
-    : stream_(std::move(socket), tls),
-      deadline_(stream_.get_executor()),
+    : socket_(std::move(socket)),
+      tls_ctx_(tls),
+      deadline_(socket_.get_executor()),
       scen_(scen),
       record_(rec),
       start_(std::chrono::steady_clock::now()) {
-  auto& sock = stream_.next_layer();
+  auto& sock = socket_;
   sock.set_option(asio::ip::tcp::no_delay(true));
+  // read_some() reads only after readiness; a spurious wakeup must not block the thread.
+  sock.non_blocking(true);
   harness::channel_info ch;
   ch.label = "control";
   boost::system::error_code ec;
@@ -99,8 +102,8 @@ void session::abort(std::string why) {
 
 void session::on_deadline() {
   boost::system::error_code ignored;
-  stream_.next_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.next_layer().close(ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
   if (listener_) listener_->close(ignored);
   if (data_) data_->stream.next_layer().close(ignored);
 }
@@ -122,18 +125,46 @@ void session::problem(std::string text) {
   record_.problems.push_back(std::move(text));
 }
 
-awaitable<std::size_t> session::read_some() {
-  if (eof_ || !stream_.next_layer().is_open()) {
-    eof_ = true;
-    co_return 0;
-  }
+std::size_t session::read_ready(boost::system::error_code& ec) {
+  // The buffer lives on this (non-coroutine) stack only while bytes are copied out, never
+  // in a coroutine frame across a wait: an idle connection holds no read buffer.
   char buf[16384];
-  auto [ec, n] = tls_active_
-                     ? co_await stream_.async_read_some(asio::buffer(buf), no_throw)
-                     : co_await stream_.next_layer().async_read_some(asio::buffer(buf), no_throw);
+  std::size_t n = socket_.read_some(asio::buffer(buf), ec);
   if (n > 0) {
     record(event_kind::data, direction::client_to_server, std::string(buf, n));
     inbuf_.append(buf, n);
+  }
+  return n;
+}
+
+awaitable<std::size_t> session::read_some() {
+  if (eof_ || !socket_.is_open()) {
+    eof_ = true;
+    co_return 0;
+  }
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  if (tls_) {
+    // OpenSSL may hold decrypted bytes already, so readiness of the socket says nothing;
+    // the buffer is heap-allocated per read instead of living in the coroutine frame.
+    std::string buf(16384, '\0');
+    auto [rec, rn] = co_await tls_->async_read_some(asio::buffer(buf), no_throw);
+    ec = rec;
+    n = rn;
+    if (n > 0) {
+      buf.resize(n);
+      inbuf_ += buf;
+      record(event_kind::data, direction::client_to_server, std::move(buf));
+    }
+  } else {
+    do {
+      auto [wec] = co_await socket_.async_wait(asio::socket_base::wait_read, no_throw);
+      if (wec) {
+        ec = wec;
+        break;
+      }
+      n = read_ready(ec);
+    } while (ec == asio::error::would_block || ec == asio::error::try_again);
   }
   if (ec) {
     eof_ = true;
@@ -246,9 +277,8 @@ awaitable<std::string> session::read_exact(std::size_t n) {
 awaitable<void> session::write_all(std::string_view bytes) {
   if (!open_ || expired_) throw session_ended{"connection closed"};
   record(event_kind::data, direction::server_to_client, std::string(bytes));
-  auto [ec, n] =
-      tls_active_ ? co_await asio::async_write(stream_, asio::buffer(bytes), no_throw)
-                  : co_await asio::async_write(stream_.next_layer(), asio::buffer(bytes), no_throw);
+  auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio::buffer(bytes), no_throw)
+                      : co_await asio::async_write(socket_, asio::buffer(bytes), no_throw);
   if (ec) {
     open_ = false;
     record(event_kind::close, direction::client_to_server, "write failed: " + ec.message());
@@ -258,7 +288,7 @@ awaitable<void> session::write_all(std::string_view bytes) {
 
 awaitable<void> session::sleep(std::chrono::milliseconds d) {
   if (d.count() <= 0) co_return;
-  asio::steady_timer t(stream_.get_executor());
+  asio::steady_timer t(socket_.get_executor());
   t.expires_after(d);
   co_await t.async_wait(no_throw);
 }
@@ -298,7 +328,7 @@ awaitable<void> session::start_tls(const std::string& certificate) {
     inbuf_.clear();
   }
   record(event_kind::tls_start, direction::server_to_client, "server awaits the TLS handshake");
-  auto& sock = stream_.next_layer();
+  auto& sock = socket_;
   unsigned char first = 0;
   auto [pec, pn] = co_await sock.async_receive(asio::buffer(&first, 1),
                                                asio::socket_base::message_peek, no_throw);
@@ -317,16 +347,17 @@ awaitable<void> session::start_tls(const std::string& certificate) {
                        first));
     throw session_ended{"plaintext instead of TLS"};
   }
+  auto tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, tls_ctx_);
   if (certificate != "server")
-    SSL_set_SSL_CTX(stream_.native_handle(), tls_context(certificate).native_handle());
-  auto [hec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, no_throw);
+    SSL_set_SSL_CTX(tls->native_handle(), tls_context(certificate).native_handle());
+  auto [hec] = co_await tls->async_handshake(asio::ssl::stream_base::server, no_throw);
   if (hec) {
     record(event_kind::tls_failed, direction::client_to_server,
            "TLS handshake failed: " + hec.message());
     throw session_ended{"TLS handshake failed"};
   }
-  tls_active_ = true;
-  SSL* ssl = stream_.native_handle();
+  tls_ = std::move(tls);
+  SSL* ssl = tls_->native_handle();
   record(event_kind::tls_ready, direction::server_to_client,
          fmt::format("{} {}", SSL_get_version(ssl), SSL_get_cipher_name(ssl)));
 }
@@ -336,7 +367,7 @@ awaitable<void> session::close() {
   record(event_kind::close, direction::server_to_client, "server closed the connection");
   open_ = false;
   boost::system::error_code ignored;
-  stream_.next_layer().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   co_await wait_for_client_close();
 }
 
@@ -345,8 +376,8 @@ void session::reset() {
   record(event_kind::reset, direction::server_to_client, "server reset the connection");
   open_ = false;
   boost::system::error_code ignored;
-  stream_.next_layer().set_option(asio::socket_base::linger(true, 0), ignored);
-  stream_.next_layer().close(ignored);
+  socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+  socket_.close(ignored);
 }
 
 awaitable<void> session::stall() {
@@ -385,7 +416,7 @@ bool loopback(const asio::ip::address& a) {
 
 std::string session::local_address() const {
   boost::system::error_code ec;
-  auto local = stream_.next_layer().local_endpoint(ec);
+  auto local = socket_.local_endpoint(ec);
   if (ec) return "127.0.0.1";
   return local.address().to_string();
 }
@@ -393,9 +424,9 @@ std::string session::local_address() const {
 std::uint16_t session::data_listen() {
   data_discard();
   boost::system::error_code ec;
-  auto local = stream_.next_layer().local_endpoint(ec);
+  auto local = socket_.local_endpoint(ec);
   asio::ip::address addr = ec ? asio::ip::make_address("127.0.0.1") : local.address();
-  auto l = std::make_unique<asio::ip::tcp::acceptor>(stream_.get_executor());
+  auto l = std::make_unique<asio::ip::tcp::acceptor>(socket_.get_executor());
   asio::ip::tcp::endpoint ep(addr, 0);
   l->open(ep.protocol());
   l->bind(ep);
@@ -438,7 +469,7 @@ void session::data_discard() {
 awaitable<bool> session::data_open() {
   if (data_ && data_->open) co_return true;
   if (!data_pending() || expired_) co_return false;
-  auto chan = std::make_unique<data_channel>(stream_.get_executor(), tls_context("server"));
+  auto chan = std::make_unique<data_channel>(socket_.get_executor(), tls_context("server"));
   bool passive = listener_ != nullptr;
   boost::system::error_code ec;
   // Visible to on_deadline() while the accept or connect is pending.
@@ -619,7 +650,7 @@ awaitable<void> session::data_close() {
   if (d->tls) {
     // close_notify (RFC 4217 §12.6: a protected transfer ends with a TLS closure); a peer
     // that never answers with its own is cut off shortly after.
-    asio::steady_timer guard(stream_.get_executor());
+    asio::steady_timer guard(socket_.get_executor());
     guard.expires_after(std::chrono::milliseconds(500));
     guard.async_wait([&sock = d->stream.next_layer()](boost::system::error_code e) {
       boost::system::error_code ignored2;

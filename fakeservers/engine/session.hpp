@@ -92,7 +92,7 @@ class session {
   void note(std::string text);
   void problem(std::string text);
   bool open() const { return open_; }
-  bool tls_active() const { return tls_active_; }
+  bool tls_active() const { return tls_ != nullptr; }
   std::size_t commands_seen() const { return commands_seen_; }
   void count_command() { ++commands_seen_; }
   std::chrono::microseconds now() const;
@@ -132,13 +132,18 @@ class session {
 
  private:
   awaitable<std::size_t> read_some();
+  std::size_t read_ready(boost::system::error_code& ec);
   awaitable<void> write_all(std::string_view bytes);
   void record(harness::event_kind kind, harness::direction dir, std::string bytes, int channel = 0);
   struct data_channel;
   awaitable<std::size_t> data_read_some(std::string& into);
   void on_deadline();
 
-  asio::ssl::stream<asio::ip::tcp::socket> stream_;
+  // Plain TCP until start_tls(); the TLS layer (an OpenSSL object and its buffers, tens of
+  // KiB) exists only from then on, so an idle plaintext connection stays small.
+  asio::ip::tcp::socket socket_;
+  asio::ssl::context& tls_ctx_;
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
   asio::steady_timer deadline_;
   const harness::scenario& scen_;
   connection_record& record_;
@@ -146,7 +151,6 @@ class session {
   std::string inbuf_;
   std::chrono::steady_clock::time_point start_;
   bool open_ = true;
-  bool tls_active_ = false;
   bool eof_ = false;
   bool expired_ = false;
   std::size_t commands_seen_ = 0;
