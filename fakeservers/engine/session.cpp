@@ -290,7 +290,26 @@ awaitable<void> session::sleep(std::chrono::milliseconds d) {
   if (d.count() <= 0) co_return;
   asio::steady_timer t(socket_.get_executor());
   t.expires_after(d);
+  // A client that hangs up (FIN seen by a peek, plain TCP only) ends the wait early: nobody is
+  // left to see the delay, and the scenario need not wait it out. Bytes the client sends
+  // meanwhile (a pipelined request) leave the wait as it was.
+  auto waiting = std::make_shared<bool>(true);
+  if (!tls_ && !eof_)
+    socket_.async_wait(
+        asio::socket_base::wait_read, [this, waiting, &t](boost::system::error_code ec) {
+          if (ec || !*waiting) return;
+          char c;
+          boost::system::error_code pec;
+          if (socket_.receive(asio::buffer(&c, 1), asio::socket_base::message_peek, pec) == 0 &&
+              pec == asio::error::eof)
+            t.cancel();
+        });
   co_await t.async_wait(no_throw);
+  *waiting = false;
+  if (!tls_ && !eof_) {
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);  // the pending readiness wait, if the timer ran out first
+  }
 }
 
 awaitable<void> session::send_raw(std::string_view bytes) {
