@@ -3,5 +3,5 @@
 # clients. Reports go to out/report/ (junit.xml, report.json, transcripts/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh
+scripts/build.sh --cli
 exec build/protoharness run scenarios/ -j 2 --report-dir out/report "$@"

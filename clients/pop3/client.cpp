@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <optional>
 #include <utility>
 
+#include "clients/codec/base64.hpp"
 #include "clients/pop3/apop.hpp"
 #include "clients/sasl/mechanisms.hpp"
 
@@ -234,31 +236,54 @@ response client::auth(const std::string& mechanism, const std::string& user,
                       const std::string& password) {
   auto& s = *impl_;
   const std::string mech = upper(mechanism);
-  if (mech != "PLAIN") throw not_supported("AUTH mechanism " + mech + " is not implemented");
+  if (mech != "PLAIN" && mech != "LOGIN" && mech != "CRAM-MD5")
+    throw not_supported("AUTH mechanism " + mech + " is not implemented");
   if (const auto sasl = s.caps.find("SASL"); sasl != s.caps.end()) {
     const std::string listed = " " + upper(sasl->second) + " ";
     if (listed.find(" " + mech + " ") == std::string::npos)
       throw not_supported("AUTH mechanism " + mech + " not advertised");
   }
   check_argument("the AUTH user", user);
-  s.check_cleartext("AUTH");
+  if (mech != "CRAM-MD5") s.check_cleartext("AUTH");  // CRAM-MD5 never sends the password
   check_argument("the AUTH password", password);
-  std::string ir = sasl::plain_response(user, password);
-  // RFC 5034 §4: an empty initial response is sent as "=".
-  if (ir.empty()) ir = "=";
-  const std::string with_ir = "AUTH " + mech + " " + ir;
-  // RFC 5034 §4: no initial response if it would make the command exceed 255 octets.
-  const bool use_ir = with_ir.size() + 2 <= max_command_line;
-  s.send(use_ir ? with_ir : "AUTH " + mech);
+  // What to answer to the n-th challenge (decoded), or nullopt when the mechanism is done.
+  std::function<std::optional<std::string>(int, const std::optional<std::string>&)> answer;
+  bool use_ir = false;
+  std::string ir;
+  if (mech == "PLAIN") {
+    ir = sasl::plain_response(user, password);
+    // RFC 5034 §4: an empty initial response is sent as "=".
+    if (ir.empty()) ir = "=";
+    // RFC 5034 §4: no initial response if it would make the command exceed 255 octets.
+    use_ir = ("AUTH PLAIN " + ir).size() + 2 <= max_command_line;
+    answer = [&](int n, const std::optional<std::string>&) -> std::optional<std::string> {
+      if (n == 0 && !use_ir) return ir;
+      return std::nullopt;
+    };
+  } else if (mech == "LOGIN") {
+    // The LOGIN mechanism: the user name, then the password, each base64 on its own challenge.
+    answer = [&](int n, const std::optional<std::string>& challenge) -> std::optional<std::string> {
+      if (n > 1 || !challenge) return std::nullopt;
+      return codec::base64_encode(n == 0 ? user : password);
+    };
+  } else {
+    // RFC 2195 §2: one challenge, answered with the user and the keyed digest.
+    answer = [&](int n, const std::optional<std::string>& challenge) -> std::optional<std::string> {
+      if (n > 0 || !challenge) return std::nullopt;
+      return sasl::cram_md5_response(user, password, *challenge);
+    };
+  }
+  s.send(use_ir ? "AUTH " + mech + " " + ir : "AUTH " + mech);
   response final;
   auto challenge = s.read_auth_step(final);
-  if (challenge && !use_ir) {
-    s.write(ir + "\r\n", "sending AUTH response");
-    challenge = s.read_auth_step(final);
-  }
-  // A mechanism that is done takes no further challenge: cancel (RFC 5034 §4, "*").
   for (int round = 0; challenge && round < 4; ++round) {
-    s.write("*\r\n", "cancelling AUTH");
+    // RFC 5034 §4: a challenge the mechanism cannot answer (not base64, or after it is done)
+    // is cancelled with "*".
+    const auto reply = answer(round, codec::base64_decode(*challenge));
+    if (reply)
+      s.write(*reply + "\r\n", "sending AUTH response");
+    else
+      s.write("*\r\n", "cancelling AUTH");
     challenge = s.read_auth_step(final);
   }
   if (challenge) {

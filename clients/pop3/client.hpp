@@ -88,10 +88,12 @@ class client {
   /// APOP name digest (RFC 1939 §7), the digest made from the greeting's timestamp. Throws
   /// not_supported when the greeting has no timestamp.
   response apop(const std::string& name, const std::string& secret);
-  /// AUTH (RFC 5034) with the PLAIN mechanism (RFC 4616), the only one implemented, as an initial
-  /// response ("=" when empty) unless the command would exceed 255 octets, in which case it
-  /// answers the server's "+" challenge instead. A further challenge is cancelled with "*".
-  /// Throws not_supported for another mechanism, or when a cached CAPA lists SASL without it.
+  /// AUTH (RFC 5034) with PLAIN (RFC 4616: an initial response, "=" when empty, unless the
+  /// command would exceed 255 octets, then the answer to the first "+" challenge), LOGIN (the
+  /// user name, then the password, each base64 on its own challenge) or CRAM-MD5 (RFC 2195).
+  /// A challenge that is not base64, or comes after the mechanism is done, is cancelled with
+  /// "*". Throws not_supported for another mechanism, or when a cached CAPA lists SASL without
+  /// it; response_error on a negative final reply.
   response auth(const std::string& mechanism, const std::string& user, const std::string& password);
   /// STLS (RFC 2595 §4) and the TLS handshake, then CAPA again. Issues CAPA first when the
   /// capabilities are not known; throws not_supported unless STLS is advertised, pop3::error when

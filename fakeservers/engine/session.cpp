@@ -194,7 +194,8 @@ awaitable<std::optional<std::string>> session::read_line() {
       inbuf_.erase(0, max_line);
       co_return line;
     }
-    if (co_await read_some() == 0 && eof_) {
+    std::size_t got = co_await read_some();
+    if (got == 0 && eof_) {
       if (inbuf_.empty()) co_return std::nullopt;
       std::string rest = std::move(inbuf_);
       inbuf_.clear();
@@ -213,7 +214,8 @@ awaitable<std::optional<std::string>> session::read_until(std::string_view termi
       co_return block;
     }
     searched = inbuf_.size() >= terminator.size() ? inbuf_.size() - terminator.size() + 1 : 0;
-    if (co_await read_some() == 0 && eof_) co_return std::nullopt;
+    std::size_t got = co_await read_some();
+    if (got == 0 && eof_) co_return std::nullopt;
   }
 }
 
@@ -267,8 +269,10 @@ awaitable<void> session::send_dot_block(std::string_view text) {
 }
 
 awaitable<std::string> session::read_exact(std::size_t n) {
-  while (inbuf_.size() < n)
-    if (co_await read_some() == 0 && eof_) break;
+  while (inbuf_.size() < n) {
+    std::size_t got = co_await read_some();
+    if (got == 0 && eof_) break;
+  }
   std::string out = inbuf_.substr(0, std::min(n, inbuf_.size()));
   inbuf_.erase(0, out.size());
   co_return out;
@@ -277,8 +281,12 @@ awaitable<std::string> session::read_exact(std::size_t n) {
 awaitable<void> session::write_all(std::string_view bytes) {
   if (!open_ || expired_) throw session_ended{"connection closed"};
   record(event_kind::data, direction::server_to_client, std::string(bytes));
-  auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio::buffer(bytes), no_throw)
-                      : co_await asio::async_write(socket_, asio::buffer(bytes), no_throw);
+  std::error_code ec;
+  std::size_t n = 0;
+  if (tls_)
+    std::tie(ec, n) = co_await asio::async_write(*tls_, asio::buffer(bytes), no_throw);
+  else
+    std::tie(ec, n) = co_await asio::async_write(socket_, asio::buffer(bytes), no_throw);
   if (ec) {
     open_ = false;
     record(event_kind::close, direction::client_to_server, "write failed: " + ec.message());
@@ -580,9 +588,13 @@ awaitable<bool> session::data_send(std::string_view bytes) {
   for (std::size_t at = 0; at < bytes.size() || (bytes.empty() && at == 0); at += piece) {
     if (bytes.empty()) break;
     auto chunk = bytes.substr(at, piece);
-    auto [ec, n] =
-        d.tls ? co_await asio::async_write(d.stream, asio::buffer(chunk), no_throw)
-              : co_await asio::async_write(d.stream.next_layer(), asio::buffer(chunk), no_throw);
+    std::error_code ec;
+    std::size_t n = 0;
+    if (d.tls)
+      std::tie(ec, n) = co_await asio::async_write(d.stream, asio::buffer(chunk), no_throw);
+    else
+      std::tie(ec, n) =
+          co_await asio::async_write(d.stream.next_layer(), asio::buffer(chunk), no_throw);
     if (n > 0)
       record(event_kind::data, direction::server_to_client, std::string(chunk.substr(0, n)),
              d.index);
@@ -609,9 +621,12 @@ awaitable<std::size_t> session::data_read_some(std::string& into) {
     co_return 0;
   }
   char buf[65536];
-  auto [ec, n] = d.tls
-                     ? co_await d.stream.async_read_some(asio::buffer(buf), no_throw)
-                     : co_await d.stream.next_layer().async_read_some(asio::buffer(buf), no_throw);
+  std::error_code ec;
+  std::size_t n = 0;
+  if (d.tls)
+    std::tie(ec, n) = co_await d.stream.async_read_some(asio::buffer(buf), no_throw);
+  else
+    std::tie(ec, n) = co_await d.stream.next_layer().async_read_some(asio::buffer(buf), no_throw);
   if (n > 0) {
     record(event_kind::data, direction::client_to_server, std::string(buf, n), d.index);
     into.append(buf, n);

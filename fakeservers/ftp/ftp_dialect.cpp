@@ -398,8 +398,9 @@ class model_session {
       co_await reply("425 Use PORT, EPRT, PASV or EPSV first");
       co_return false;
     }
-    co_await reply(fmt::format("150 Opening {} mode data connection for {}",
-                               type_ascii_ ? "ASCII" : "BINARY", what));
+    std::string opening = fmt::format("150 Opening {} mode data connection for {}",
+                                      type_ascii_ ? "ASCII" : "BINARY", what);
+    co_await reply(opening);
     if (!co_await s_.data_open()) {
       co_await reply("425 Can't open data connection");
       co_return false;
@@ -579,7 +580,8 @@ class model_session {
       co_return true;
     }
     if (verb == "OPTS") {
-      co_await reply(upper(arg).starts_with("UTF8") ? "200 UTF8 mode on" : "501 Unknown option");
+      const char* text = upper(arg).starts_with("UTF8") ? "200 UTF8 mode on" : "501 Unknown option";
+      co_await reply(text);
       co_return true;
     }
     if (verb == "USER") {
@@ -647,13 +649,15 @@ class model_session {
         bool want_dir = verb != "DELE";
         if (it == dir->children.end())
           co_await reply("550 No such file or directory");
-        else if (it->second.dir != want_dir)
-          co_await reply(want_dir ? "550 Not a directory" : "550 Is a directory");
-        else if (want_dir && !it->second.children.empty())
+        else if (it->second.dir != want_dir) {
+          const char* text = want_dir ? "550 Not a directory" : "550 Is a directory";
+          co_await reply(text);
+        } else if (want_dir && !it->second.children.empty())
           co_await reply("550 Directory not empty");
         else {
           dir->children.erase(it);
-          co_await reply(fmt::format("250 {} removed", want_dir ? "Directory" : "File"));
+          std::string removed = fmt::format("250 {} removed", want_dir ? "Directory" : "File");
+          co_await reply(removed);
         }
       }
     } else if (verb == "RNFR") {
@@ -688,9 +692,10 @@ class model_session {
       node* n = co_await find(arg);
       if (n && n->dir)
         co_await reply("550 Not a plain file");
-      else if (n)  // RFC 3659 §4: the size in the current TYPE
-        co_await reply(fmt::format(
-            "213 {}", type_ascii_ ? to_netascii(n->content()).size() : n->content().size()));
+      else if (n) {  // RFC 3659 §4: the size in the current TYPE
+        std::size_t size = type_ascii_ ? to_netascii(n->content()).size() : n->content().size();
+        co_await reply(fmt::format("213 {}", size));
+      }
     } else if (verb == "MDTM") {
       node* n = co_await find(arg);
       if (n && n->dir)
@@ -709,9 +714,11 @@ class model_session {
         co_await reply("504 Type not implemented");
       }
     } else if (verb == "MODE") {
-      co_await reply(upper(arg) == "S" ? "200 Mode S ok" : "504 Only stream mode");
+      const char* text = upper(arg) == "S" ? "200 Mode S ok" : "504 Only stream mode";
+      co_await reply(text);
     } else if (verb == "STRU") {
-      co_await reply(upper(arg) == "F" ? "200 Structure F ok" : "504 Only file structure");
+      const char* text = upper(arg) == "F" ? "200 Structure F ok" : "504 Only file structure";
+      co_await reply(text);
     } else if (verb == "PASV") {
       if (epsv_all_) {
         co_await reply("503 EPSV ALL in force");  // RFC 2428 §4
@@ -765,8 +772,9 @@ class model_session {
     } else if (verb == "ABOR") {
       s_.data_discard();
       // RFC 959 §4.1.3: 426 for the aborted transfer went already; 226 closes the ABOR.
-      co_await reply(std::exchange(aborted_, false) ? "226 Abort successful"
-                                                    : "225 No transfer to abort");
+      const char* text =
+          std::exchange(aborted_, false) ? "226 Abort successful" : "225 No transfer to abort";
+      co_await reply(text);
     } else {
       co_await reply(fmt::format("502 Command {} not implemented", verb));
     }

@@ -590,11 +590,13 @@ class model_session {
   awaitable<bool> handle(const request& req) {
     bool path_known = false;
     const route* r = find_route(req, path_known);
-    bool head = req.method == "HEAD";
     if (!r) {
-      int status = path_known ? 405 : 404;
-      std::string body = status == 404 ? "not found\n" : "method not allowed\n";
-      co_await send_response(req, status, reason_for(status), {}, body, false, {}, {}, head);
+      outgoing o;
+      o.status = path_known ? 405 : 404;
+      o.reason = reason_for(o.status);
+      o.body = o.status == 404 ? "not found\n" : "method not allowed\n";
+      std::string bytes = render(req, o);
+      co_await s_.send_raw(bytes);
       co_return true;
     }
     if (r->delay_ms) co_await s_.sleep(std::chrono::milliseconds(r->delay_ms));
@@ -632,117 +634,128 @@ class model_session {
     for (const auto& i : r->interim)
       co_await s_.send_raw(i);
 
-    field_list fields = r->headers;
-    for (auto& [n, v] : fields)
-      v = expand(v);
-    for (const auto& c : r->set_cookies)
-      fields.emplace_back("Set-Cookie", c);
-    int status = r->status;
-    std::string reason = r->reason.empty() ? reason_for(status) : r->reason;
-    std::string body;
-    if (r->auth && !authorized(req, *r->auth)) {
-      status = 401;
-      reason = reason_for(401);
-      fields = {{"WWW-Authenticate", "Basic realm=\"protoharness\", charset=\"UTF-8\""}};
-      body = "authentication required\n";
-      co_await send_response(req, status, reason, fields, body, false, {}, {}, head,
-                             r->close ? "close" : "");
-      co_return !r->close;
-    }
-    if (r->redirect_to) fields.emplace_back("Location", expand(*r->redirect_to));
-    if (r->echo) {
-      body = echo_body(req);
-      if (std::none_of(fields.begin(), fields.end(),
-                       [](const auto& p) { return iequals(p.first, "Content-Type"); }))
-        fields.emplace_back("Content-Type", "application/json");
-    } else if (r->body_size) {
-      body = generate(*r->body_size);
-    } else if (!r->chunks.empty()) {
-      for (const auto& c : r->chunks)
-        body += c;
-    } else {
-      body = r->body;
-    }
-    std::string mode = r->close ? "close" : "";
-    if (kind == "close") mode = "silent-close";
-    if (kind == "bad_chunk" || kind == "long_body" || kind == "short_body" || kind == "stall_body")
-      mode = kind;
-    co_await send_response(req, status, reason, fields, body, r->chunked, r->chunks, r->trailers,
-                           head, mode, f ? f->count : 0, r->chunk_size);
-    if (mode == "stall_body") {
+    outgoing o = compose(req, *r, kind, f ? f->count : 0);
+    std::string bytes = render(req, o);
+    co_await s_.send_raw(bytes);
+    if (o.mode == "stall_body") {
       co_await s_.stall();
       throw session_ended{"route fault: stall_body"};
     }
-    co_return mode.empty();
+    co_return o.mode.empty();
   }
 
-  // Writes a response. `mode`: "" (normal), "close" (announces Connection: close),
+  // What one response carries. `mode`: "" (normal), "close" (announces Connection: close),
   // "silent-close" (closes afterwards without announcing it), or a body fault.
-  awaitable<void> send_response(const request& req, int status, const std::string& reason,
-                                field_list fields, const std::string& body, bool chunked,
-                                const std::vector<std::string>& chunks, const field_list& trailers,
-                                bool head, std::string mode = "", std::size_t count = 0,
-                                std::size_t chunk_size = 8192) {
+  struct outgoing {
+    int status = 200;
+    std::string reason;
+    field_list fields;
+    std::string body;
+    bool chunked = false;
+    std::vector<std::string> chunks;
+    field_list trailers;
+    std::string mode;
+    std::size_t count = 0;
+    std::size_t chunk_size = 8192;
+  };
+
+  // The response a route gives this request; `fault` is the route fault's kind, if any.
+  outgoing compose(const request& req, const route& r, const std::string& fault,
+                   std::size_t fault_count) const {
+    outgoing o;
+    o.fields = r.headers;
+    for (auto& [n, v] : o.fields)
+      v = expand(v);
+    for (const auto& c : r.set_cookies)
+      o.fields.emplace_back("Set-Cookie", c);
+    o.status = r.status;
+    o.reason = r.reason.empty() ? reason_for(o.status) : r.reason;
+    if (r.close) o.mode = "close";
+    if (r.auth && !authorized(req, *r.auth)) {
+      o.status = 401;
+      o.reason = reason_for(401);
+      o.fields = {{"WWW-Authenticate", "Basic realm=\"protoharness\", charset=\"UTF-8\""}};
+      o.body = "authentication required\n";
+      return o;
+    }
+    if (r.redirect_to) o.fields.emplace_back("Location", expand(*r.redirect_to));
+    if (r.echo) {
+      o.body = echo_body(req);
+      if (std::none_of(o.fields.begin(), o.fields.end(),
+                       [](const auto& p) { return iequals(p.first, "Content-Type"); }))
+        o.fields.emplace_back("Content-Type", "application/json");
+    } else if (r.body_size) {
+      o.body = generate(*r.body_size);
+    } else if (!r.chunks.empty()) {
+      for (const auto& c : r.chunks)
+        o.body += c;
+    } else {
+      o.body = r.body;
+    }
+    o.chunked = r.chunked;
+    o.chunks = r.chunks;
+    o.trailers = r.trailers;
+    o.chunk_size = r.chunk_size;
+    o.count = fault_count;
+    if (fault == "close") o.mode = "silent-close";
+    if (fault == "bad_chunk" || fault == "long_body" || fault == "short_body" ||
+        fault == "stall_body")
+      o.mode = fault;
+    return o;
+  }
+
+  // The bytes of a response (a body fault cuts them where the fault says).
+  std::string render(const request& req, const outgoing& o) const {
     auto has = [&](std::string_view n) {
-      return std::any_of(fields.begin(), fields.end(),
+      return std::any_of(o.fields.begin(), o.fields.end(),
                          [&](const auto& p) { return iequals(p.first, n); });
     };
     // RFC 9110 §6.4.1: 1xx, 204 and 304 responses have no content; §8.6: no Content-Length
     // in 1xx/204.
-    bool no_content = status < 200 || status == 204 || status == 304;
-    std::string out = fmt::format("HTTP/1.1 {} {}\r\n", status, reason);
+    bool no_content = o.status < 200 || o.status == 204 || o.status == 304;
+    std::string out = fmt::format("HTTP/1.1 {} {}\r\n", o.status, o.reason);
     if (!has("Server")) out += "Server: protoharness\r\n";
-    for (const auto& [n, v] : fields)
+    for (const auto& [n, v] : o.fields)
       out += n + ": " + v + "\r\n";
-    if (!no_content && !body.empty() && !has("Content-Type"))
+    if (!no_content && !o.body.empty() && !has("Content-Type"))
       out += "Content-Type: text/plain; charset=utf-8\r\n";
-    if (!no_content && chunked && !has("Transfer-Encoding"))
+    if (!no_content && o.chunked && !has("Transfer-Encoding"))
       out += "Transfer-Encoding: chunked\r\n";
     else if (!no_content && !has("Content-Length") && !has("Transfer-Encoding"))
-      out += fmt::format("Content-Length: {}\r\n", body.size());
-    if ((mode == "close" || !persistent(req)) && !has("Connection")) out += "Connection: close\r\n";
+      out += fmt::format("Content-Length: {}\r\n", o.body.size());
+    if ((o.mode == "close" || !persistent(req)) && !has("Connection"))
+      out += "Connection: close\r\n";
     out += "\r\n";
-    if (head || no_content || (req.method == "HEAD")) {
-      co_await s_.send_raw(out);
-      co_return;
-    }
-    if (chunked) {
+    if (no_content || req.method == "HEAD") return out;
+    if (o.chunked) {
       std::vector<std::string_view> pieces;
-      if (!chunks.empty()) {
-        for (const auto& c : chunks)
+      if (!o.chunks.empty()) {
+        for (const auto& c : o.chunks)
           pieces.push_back(c);
       } else {
-        for (std::size_t at = 0; at < body.size(); at += chunk_size)
-          pieces.push_back(std::string_view(body).substr(at, chunk_size));
+        for (std::size_t at = 0; at < o.body.size(); at += o.chunk_size)
+          pieces.push_back(std::string_view(o.body).substr(at, o.chunk_size));
       }
       for (std::size_t i = 0; i < pieces.size(); ++i) {
-        if (mode == "bad_chunk" && i == pieces.size() / 2) {
-          out += "zz\r\nnot a chunk\r\n";  // RFC 9112 §7.1: chunk-size is 1*HEXDIG
-          co_await s_.send_raw(out);
-          co_return;
-        }
+        if (o.mode == "bad_chunk" && i == pieces.size() / 2)
+          return out + "zz\r\nnot a chunk\r\n";  // RFC 9112 §7.1: chunk-size is 1*HEXDIG
         out += fmt::format("{:x}\r\n", pieces[i].size());
         out += pieces[i];
         out += "\r\n";
       }
       out += "0\r\n";
-      for (const auto& [n, v] : trailers)
+      for (const auto& [n, v] : o.trailers)
         out += n + ": " + v + "\r\n";
-      out += "\r\n";
-      co_await s_.send_raw(out);
-      co_return;
+      return out + "\r\n";
     }
-    if (mode == "long_body") {
-      out += body + std::string(std::max<std::size_t>(count, 1), '!');
-    } else if (mode == "short_body") {
-      std::size_t missing = std::min(std::max<std::size_t>(count, 1), body.size());
-      out += body.substr(0, body.size() - missing);
-    } else if (mode == "stall_body") {
-      out += body.substr(0, body.size() / 2);
-    } else {
-      out += body;
+    if (o.mode == "long_body")
+      return out + o.body + std::string(std::max<std::size_t>(o.count, 1), '!');
+    if (o.mode == "short_body") {
+      std::size_t missing = std::min(std::max<std::size_t>(o.count, 1), o.body.size());
+      return out + o.body.substr(0, o.body.size() - missing);
     }
-    co_await s_.send_raw(out);
+    if (o.mode == "stall_body") return out + o.body.substr(0, o.body.size() / 2);
+    return out + o.body;
   }
 
   session& s_;

@@ -582,7 +582,8 @@ class model_session {
       co_await block("101 Capability list:", capabilities());
     } else if (verb == "MODE" && args.size() == 1 && upper(args[0]) == "READER") {
       reader_ = true;
-      co_await reply(posting_allowed() ? "200 Posting allowed" : "201 Posting prohibited");
+      const char* text = posting_allowed() ? "200 Posting allowed" : "201 Posting prohibited";
+      co_await reply(text);
     } else if (verb == "GROUP") {
       co_await group(args);
     } else if (verb == "LISTGROUP") {
@@ -692,7 +693,10 @@ class model_session {
 
   // RFC 3977 §6.1.3, §6.1.4.
   awaitable<void> next_last(bool next, const std::vector<std::string>& args) {
-    if (!args.empty()) co_return co_await reply(next ? "501 Syntax: NEXT" : "501 Syntax: LAST");
+    if (!args.empty()) {
+      const char* text = next ? "501 Syntax: NEXT" : "501 Syntax: LAST";
+      co_return co_await reply(text);
+    }
     if (!group_) co_return co_await reply("412 No newsgroup selected");
     if (!find_number(current_)) co_return co_await reply("420 Current article number is invalid");
     const article_def* to = nullptr;

@@ -664,7 +664,8 @@ class model_session {
       if (!authzid.empty() && authzid != name)
         co_return co_await reply("-ERR " + code("AUTH") + "not authorized to act as " + authzid);
     } else if (mech == "LOGIN") {
-      auto u = ir ? ir : co_await continuation("VXNlcm5hbWU6");
+      auto u = ir;
+      if (!u) u = co_await continuation("VXNlcm5hbWU6");
       if (!u) co_return;
       if (*u == "*") co_return co_await reply("-ERR authentication cancelled");
       auto p = co_await continuation("UGFzc3dvcmQ6");

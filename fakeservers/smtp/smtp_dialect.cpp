@@ -261,7 +261,8 @@ class model_session {
       user = decoded->substr(first + 1, second - first - 1);
       password = decoded->substr(second + 1);
     } else if (mech == "LOGIN") {
-      auto u = ir ? ir : co_await challenge("VXNlcm5hbWU6");
+      auto u = ir;
+      if (!u) u = co_await challenge("VXNlcm5hbWU6");
       if (!u) co_return;
       if (*u == "*") co_return co_await reply("501 5.7.0 Authentication cancelled");
       auto p = co_await challenge("UGFzc3dvcmQ6");

@@ -2,7 +2,7 @@
 """Judges real peer clients through `protoharness serve`: Python's smtplib and curl.
 
 Usage: serve_peers.py PROTOHARNESS PEER
-PEER: smtplib | smtplib-starttls | curl
+PEER: smtplib | smtplib-starttls | smtplib-auth-login | curl
 Starts `serve --model smtp --port 0 --count 1`, runs the peer against the port from the first
 line, and requires exit 0 (no FAIL), a PASS line and a written transcript.
 """
@@ -25,7 +25,14 @@ def run_peer(peer, port, workdir):
         with smtplib.SMTP("127.0.0.1", port, local_hostname="client.example.org", timeout=5) as s:
             if peer == "smtplib-starttls":
                 s.starttls(context=ssl.create_default_context(cafile=CA))
-            s.login("test", "test")
+            if peer == "smtplib-auth-login":
+                # AUTH LOGIN, as many mail clients use by default: two base64 challenges.
+                s.ehlo()
+                s.user, s.password = "test", "test"
+                code, _ = s.auth("LOGIN", s.auth_login)
+                assert code == 235, code
+            else:
+                s.login("test", "test")
             s.sendmail("a@client.example.org", ["b@example.org"], MESSAGE)
     elif peer == "curl":
         path = os.path.join(workdir, "mail.txt")

@@ -338,6 +338,59 @@ TEST(Pop3Client, AuthPlainTooLongForInitialResponseAnswersChallenge) {
   EXPECT_EQ(peer.error(), "");
 }
 
+TEST(Pop3Client, AuthLoginAnswersUserThenPassword) {
+  scripted_peer peer([](peer_connection& c) {
+    c.send("+OK ready\r\n");
+    c.expect("AUTH LOGIN");
+    c.send("+ VXNlcm5hbWU6\r\n");
+    c.expect("dGlt");  // base64("tim")
+    c.send("+ UGFzc3dvcmQ6\r\n");
+    c.expect("dGFuc3RhYWY=");  // base64("tanstaaf")
+    c.send("+OK maildrop locked\r\n");
+    bye(c);
+  });
+  pop3::client client(fast());
+  client.connect("127.0.0.1", peer.port());
+  EXPECT_TRUE(client.auth("login", "tim", "tanstaaf").ok);
+  client.quit();
+  peer.join();
+  EXPECT_EQ(peer.error(), "");
+}
+
+TEST(Pop3Client, AuthCramMd5AnswersTheRfc2195Example) {
+  scripted_peer peer([](peer_connection& c) {
+    c.send("+OK ready\r\n");
+    c.expect("AUTH CRAM-MD5");
+    c.send("+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n");
+    c.expect("dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");  // RFC 2195 §2
+    c.send("+OK maildrop locked\r\n");
+    bye(c);
+  });
+  pop3::client client(fast());
+  client.connect("127.0.0.1", peer.port());
+  EXPECT_TRUE(client.auth("CRAM-MD5", "tim", "tanstaaftanstaaf").ok);
+  client.quit();
+  peer.join();
+  EXPECT_EQ(peer.error(), "");
+}
+
+TEST(Pop3Client, AuthLoginCancelsAChallengeThatIsNotBase64) {
+  scripted_peer peer([](peer_connection& c) {
+    c.send("+OK ready\r\n");
+    c.expect("AUTH LOGIN");
+    c.send("+ not base64!\r\n");
+    c.expect("*");
+    c.send("-ERR authentication cancelled\r\n");
+    bye(c);
+  });
+  pop3::client client(fast());
+  client.connect("127.0.0.1", peer.port());
+  EXPECT_THROW(client.auth("LOGIN", "tim", "x"), pop3::response_error);
+  client.quit();
+  peer.join();
+  EXPECT_EQ(peer.error(), "");
+}
+
 TEST(Pop3Client, AuthMechanismNotAdvertised) {
   scripted_peer peer([](peer_connection& c) {
     c.send("+OK ready\r\n");
@@ -350,6 +403,7 @@ TEST(Pop3Client, AuthMechanismNotAdvertised) {
   EXPECT_EQ(client.capabilities().size(), 0u);
   client.capa();
   EXPECT_THROW(client.auth("PLAIN", "a", "b"), pop3::not_supported);
+  EXPECT_THROW(client.auth("LOGIN", "a", "b"), pop3::not_supported);
   EXPECT_THROW(client.auth("GSSAPI", "a", "b"), pop3::not_supported);
   client.quit();
   peer.join();
