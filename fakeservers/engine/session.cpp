@@ -281,7 +281,7 @@ awaitable<std::string> session::read_exact(std::size_t n) {
 awaitable<void> session::write_all(std::string_view bytes) {
   if (!open_ || expired_) throw session_ended{"connection closed"};
   record(event_kind::data, direction::server_to_client, std::string(bytes));
-  std::error_code ec;
+  boost::system::error_code ec;
   std::size_t n = 0;
   if (tls_)
     std::tie(ec, n) = co_await asio::async_write(*tls_, asio::buffer(bytes), no_throw);
@@ -588,7 +588,7 @@ awaitable<bool> session::data_send(std::string_view bytes) {
   for (std::size_t at = 0; at < bytes.size() || (bytes.empty() && at == 0); at += piece) {
     if (bytes.empty()) break;
     auto chunk = bytes.substr(at, piece);
-    std::error_code ec;
+    boost::system::error_code ec;
     std::size_t n = 0;
     if (d.tls)
       std::tie(ec, n) = co_await asio::async_write(d.stream, asio::buffer(chunk), no_throw);
@@ -621,7 +621,7 @@ awaitable<std::size_t> session::data_read_some(std::string& into) {
     co_return 0;
   }
   char buf[65536];
-  std::error_code ec;
+  boost::system::error_code ec;
   std::size_t n = 0;
   if (d.tls)
     std::tie(ec, n) = co_await d.stream.async_read_some(asio::buffer(buf), no_throw);
