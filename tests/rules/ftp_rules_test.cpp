@@ -209,6 +209,21 @@ TEST(FtpRest, CommandBetweenRestAndRetrFails) {
   expect_pass(run("FTP-REST", ok.get()));
 }
 
+// RFC 959 §4.1.3: a restart marker serves one transfer; when that transfer fails before any
+// 1xx, a retry without a fresh REST would start from offset 0 while the client expects 10.
+TEST(FtpRest, RetryAfterAFailedRestartWithoutAFreshRestFails) {
+  transcript_builder b = logged_in();
+  b.cmd("REST 10", "350 restarting at 10").cmd("RETR f", "550 no such file");
+  b.cmd("RETR f", "550 no such file");
+  const rule_result r = run("FTP-REST", b.get());
+  expect_fail(r, "FTP-REST", 9);
+  EXPECT_NE(r.message.find("without a fresh REST"), std::string::npos) << describe(r);
+  transcript_builder ok = logged_in();
+  ok.cmd("REST 10", "350 restarting at 10").cmd("RETR f", "550 no such file");
+  ok.cmd("REST 10", "350 restarting at 10").cmd("RETR f", "150 go");
+  expect_pass(run("FTP-REST", ok.get()));
+}
+
 TEST(FtpRnfrRnto, OtherCommandBetweenFails) {
   transcript_builder b = logged_in();
   b.cmd("RNFR a", "350 ready").cmd("TYPE I", "200 ok").cmd("RNTO b", "503 bad sequence");
@@ -270,6 +285,22 @@ TEST(FtpPbszProt, ProtWithoutPbszFails) {
   p.greet().cmd("PBSZ 0", "503 no");
   expect_fail(run("FTP-PBSZ-PROT", p.get()), "FTP-PBSZ-PROT", 1);
   expect_pass(run("FTP-PBSZ-PROT", clean_session().get()));
+}
+
+// PROT in the clear also lacks its PBSZ (the session split resets PBSZ per security state),
+// so the verdict is FAIL either way; the message names the cause the client must fix first.
+TEST(FtpPbszProt, ProtBeforeTheHandshakeSaysSo) {
+  transcript_builder b;
+  b.greet().cmd("PROT P", "503 AUTH first");
+  const rule_result r = run("FTP-PBSZ-PROT", b.get());
+  expect_fail(r, "FTP-PBSZ-PROT", 1);
+  EXPECT_EQ(r.message.rfind("PROT sent before the TLS handshake", 0), 0u) << describe(r);
+  // After a failed handshake the connection is still in the clear.
+  transcript_builder f;
+  f.greet().cmd("AUTH TLS", "234 go").tls_start().tls_failed().cmd("PROT P", "503 no");
+  const rule_result rf = run("FTP-PBSZ-PROT", f.get());
+  expect_fail(rf, "FTP-PBSZ-PROT", 5);
+  EXPECT_EQ(rf.message.rfind("PROT sent before the TLS handshake", 0), 0u) << describe(rf);
 }
 
 TEST(FtpDataTlsRole, PlaintextOnProtectedDataChannelFails) {

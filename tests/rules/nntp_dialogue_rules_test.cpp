@@ -35,6 +35,7 @@ TEST(NntpNopipe, PipelinedAuthinfoFails) {
   b.server("381 more\r\n281 ok\r\n");
   const auto r = run("NNTP-NOPIPE", b.get());
   expect_fail(r, "NNTP-NOPIPE", 1);
+  ASSERT_FALSE(r.evidence.empty());
   EXPECT_EQ(r.evidence.front().excerpt, "AUTHINFO PASS p\r\n");
 }
 
@@ -266,6 +267,7 @@ TEST(NntpAuthClear, PassInClearWhenStarttlsOfferedFails) {
   b.client("AUTHINFO PASS secret\r\n").server("281 ok\r\n");
   const auto r = run("NNTP-AUTH-CLEAR", b.get());
   expect_fail(r, "NNTP-AUTH-CLEAR", 5, level::should);
+  ASSERT_FALSE(r.evidence.empty());
   EXPECT_EQ(r.evidence.front().excerpt.find("secret"), std::string::npos);
 }
 

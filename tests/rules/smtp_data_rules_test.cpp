@@ -29,6 +29,22 @@ TEST(SmtpCrlf, CrlfSplitBetweenReadsPasses) {
   expect_pass(run("SMTP-CRLF", clean_session().get()));
 }
 
+// RFC 3207 §4: after 220 to STARTTLS a ClientHello must follow; a client that carries on in
+// plaintext instead is still held to RFC 5321 §2.3.8 for those bytes.
+TEST(SmtpCrlf, BareLfInPlaintextInsteadOfAClientHelloFails) {
+  transcript_builder b;
+  b.greet_ehlo({"STARTTLS"}).client("STARTTLS\r\n").server("220 ready\r\n").tls_start();
+  b.client("EHLO x\n").tls_failed().server_close();
+  const rule_result r = run("SMTP-CRLF", b.get());
+  expect_fail(r, "SMTP-CRLF", 6);
+  ASSERT_FALSE(r.evidence.empty());
+  EXPECT_EQ(r.evidence.front().excerpt, "EHLO x\n");
+  transcript_builder ok;
+  ok.greet_ehlo({"STARTTLS"}).client("STARTTLS\r\n").server("220 ready\r\n").tls_start();
+  ok.client("EHLO x\r\n").tls_failed().server_close();
+  expect_pass(run("SMTP-CRLF", ok.get()));
+}
+
 TEST(SmtpDataSmuggle, BareLfDotInContentFails) {
   const auto b =
       session_with_content("Subject: x\r\n\r\nhi\n.\r\nMAIL FROM:<ceo@bank.example>\r\n");
@@ -45,6 +61,7 @@ TEST(SmtpDotStuff, UnstuffedLeadingDotFails) {
   finish(b);
   const auto r = run("SMTP-DOT-STUFF", b.get());
   expect_fail(r, "SMTP-DOT-STUFF", 10);
+  ASSERT_FALSE(r.evidence.empty());
   EXPECT_EQ(r.evidence.front().excerpt, ".hidden");
 }
 

@@ -47,6 +47,7 @@ TEST(SmtpLockstep, PipeliningWithoutTheExtensionFails) {
   b.server("250 ok\r\n250 ok\r\n");
   const auto r = run("SMTP-LOCKSTEP", b.get());
   expect_fail(r, "SMTP-LOCKSTEP", 3);
+  ASSERT_FALSE(r.evidence.empty());
   EXPECT_EQ(r.evidence.front().excerpt, "RCPT TO:<b@server.example>\r\n");
 }
 
@@ -87,6 +88,18 @@ TEST(SmtpPipeGroup, EhloFollowedInItsGroupFails) {
   b.server("250-mx\r\n250 PIPELINING\r\n").client("EHLO again.example\r\nNOOP\r\n");
   b.server("250-mx\r\n250 PIPELINING\r\n250 ok\r\n");
   expect_fail(run("SMTP-PIPE-GROUP", b.get()), "SMTP-PIPE-GROUP", 3);
+}
+
+// RFC 2920 §3.1: STARTTLS ends a group; what follows it in the same flight was written in
+// the clear before the handshake (RFC 3207 §4.2's injection window).
+TEST(SmtpPipeGroup, CommandAfterStarttlsInTheSameFlightFails) {
+  transcript_builder b;
+  b.greet_ehlo({"PIPELINING", "STARTTLS"}).client("STARTTLS\r\nEHLO x\r\n");
+  b.server("220 ready\r\n").tls_start().tls_ready();
+  const rule_result r = run("SMTP-PIPE-GROUP", b.get());
+  expect_fail(r, "SMTP-PIPE-GROUP", 3);
+  ASSERT_FALSE(r.evidence.empty());
+  EXPECT_EQ(r.evidence.front().excerpt, "EHLO x\r\n");
 }
 
 TEST(SmtpPipeGroup, ProperGroupsPass) {

@@ -53,6 +53,7 @@ TEST(SmtpImfRequired, TwoSubjectsFail) {
   finish(b);
   const auto r = run("SMTP-IMF-REQUIRED", b.get());
   expect_fail(r, "SMTP-IMF-REQUIRED", 10);
+  ASSERT_FALSE(r.evidence.empty());
   EXPECT_EQ(r.evidence.front().excerpt, "Subject: two\r\n");
 }
 
