@@ -84,6 +84,11 @@ std::string between(const std::string& text, const std::string& open, const std:
   return text.substr(b + open.size(), e - b - open.size());
 }
 
+// The attributes after the name in one protocol's <testsuite> tag ("" when there is none).
+std::string suite_tag(const std::string& xml, const std::string& protocol) {
+  return between(xml, "<testsuite name=\"protoharness." + protocol + "\"", ">");
+}
+
 run_info info() {
   run_info i;
   i.tool_version = "0.1.0";
@@ -129,7 +134,8 @@ TEST(Junit, AllPassingIsWellFormedAndCounted) {
 TEST(Junit, FailureMessageNamesTheFirstMustRuleAndItsEvidence) {
   const std::string xml = junit_xml({failing_result()}, info(), {});
   ASSERT_EQ(xml_problem(xml), "");
-  EXPECT_NE(xml.find("failures=\"1\""), std::string::npos);
+  EXPECT_NE(suite_tag(xml, "smtp").find(" failures=\"1\" errors=\"0\" "), std::string::npos)
+      << suite_tag(xml, "smtp");
   const std::string message = between(xml, "<failure message=\"", "\"");
   EXPECT_EQ(message,
             "SMTP-DOT-STUFF (RFC 5321 §4.5.2, MUST): body line starting with &apos;.&apos; was "
@@ -146,6 +152,34 @@ TEST(Junit, FailureMessageNamesTheFirstMustRuleAndItsEvidence) {
 
   const std::string out = between(xml, "<system-out>", "</system-out>");
   EXPECT_NE(out.find("   1.200 C: Subject: x␍␊"), std::string::npos);
+}
+
+// Each <testsuite> counts its own protocol's verdicts; the <testsuites> total is their sum.
+TEST(Junit, EachSuiteCountsItsOwnFailuresAndErrors) {
+  auto with = [](std::string protocol, harness::verdict v) {
+    auto r = result_with({}, std::move(protocol));
+    r.final = v;
+    if (v == harness::verdict::error) r.problems = {"fake server: cannot bind"};
+    return r;
+  };
+  using harness::verdict;
+  const std::string xml = junit_xml(
+      {with("smtp", verdict::fail), with("pop3", verdict::pass), with("smtp", verdict::fail),
+       with("nntp", verdict::error), with("smtp", verdict::warn), with("pop3", verdict::error),
+       with("smtp", verdict::error)},
+      info(), {});
+  ASSERT_EQ(xml_problem(xml), "");
+  EXPECT_NE(xml.find("<testsuites name=\"protoharness\" tests=\"7\" failures=\"2\" errors=\"3\""),
+            std::string::npos);
+  EXPECT_NE(suite_tag(xml, "smtp").find(" tests=\"4\" failures=\"2\" errors=\"1\" "),
+            std::string::npos)
+      << suite_tag(xml, "smtp");
+  EXPECT_NE(suite_tag(xml, "pop3").find(" tests=\"2\" failures=\"0\" errors=\"1\" "),
+            std::string::npos)
+      << suite_tag(xml, "pop3");
+  EXPECT_NE(suite_tag(xml, "nntp").find(" tests=\"1\" failures=\"0\" errors=\"1\" "),
+            std::string::npos)
+      << suite_tag(xml, "nntp");
 }
 
 TEST(Junit, FailureWithoutRulesUsesTheFirstProblem) {
@@ -165,7 +199,8 @@ TEST(Junit, ErrorVerdictUsesErrorElement) {
   r.client_log = "stderr <of> the client\x01";
   const std::string xml = junit_xml({r}, info(), {});
   ASSERT_EQ(xml_problem(xml), "");
-  EXPECT_NE(xml.find("errors=\"1\""), std::string::npos);
+  EXPECT_NE(suite_tag(xml, "smtp").find(" failures=\"0\" errors=\"1\" "), std::string::npos)
+      << suite_tag(xml, "smtp");
   EXPECT_EQ(between(xml, "<error message=\"", "\""), "fake server: cannot bind");
   EXPECT_NE(xml.find("Problems:\n  fake server: cannot bind\n  second\n</error>"),
             std::string::npos);
