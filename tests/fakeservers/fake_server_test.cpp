@@ -5,6 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace ph::fakeservers {
@@ -45,6 +49,13 @@ class raw_client {
     buf_.erase(0, out.size());
     return out;
   }
+  // True when the next read finds the server's orderly close (FIN), false on data, a reset
+  // or the receive timeout.
+  bool orderly_eof() {
+    if (!buf_.empty()) return false;
+    char tmp[1];
+    return recv(fd_, tmp, sizeof tmp, 0) == 0;
+  }
   void close_now() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -72,11 +83,12 @@ std::vector<connection_record> run(const harness::scenario& scen,
   return server.connections();
 }
 
-const char* const script_head = R"(protocol = "smtp"
-summary = "t"
-[server]
-mode = "script"
-)";
+// The head of an SMTP scenario whose server runs in `mode` ("script" or "model").
+std::string smtp_head(const std::string& mode) {
+  return "protocol = \"smtp\"\nsummary = \"t\"\n[server]\nmode = \"" + mode + "\"\n";
+}
+
+const std::string script_head = smtp_head("script");
 
 TEST(FakeServer, ScriptRecordsEveryByteBothWays) {
   auto scen = scenario_from(std::string(script_head) + R"(
@@ -114,6 +126,7 @@ send = "250 ok"
     c.send("EHLO a.example\r\n");
     EXPECT_EQ(c.read_until("\r\n").substr(0, 3), "503");
   });
+  ASSERT_EQ(conns.size(), 1u);
   ASSERT_EQ(conns[0].problems.size(), 1u);
   EXPECT_NE(conns[0].problems[0].find("test.toml:8"), std::string::npos) << conns[0].problems[0];
   EXPECT_NE(conns[0].problems[0].find("EHLO a.example"), std::string::npos);
@@ -132,6 +145,7 @@ send = "250 ok"
     c.send("NOOP\n");
     c.read_until("\r\n");
   });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty());
   EXPECT_EQ(conns[0].transcript.stream(direction::client_to_server), "NOOP\n");
 }
@@ -143,6 +157,7 @@ send = "220 hi"
 fault = { kind = "drip", bytes = 2 }
 )");
   auto conns = run(scen, [](raw_client& c) { EXPECT_EQ(c.read_until("\r\n"), "220 hi\r\n"); });
+  ASSERT_EQ(conns.size(), 1u);
   int writes = 0;
   for (const auto& e : conns[0].transcript.events)
     if (e.kind == event_kind::data && e.dir == direction::server_to_client) {
@@ -166,6 +181,7 @@ send = "250 ok"
     c.send("a\n.\nb\r\n..c\r\n.\r\n");
     EXPECT_EQ(c.read_until("\r\n"), "250 ok\r\n");
   });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty()) << conns[0].problems[0];
 }
 
@@ -182,6 +198,7 @@ fault = { kind = "stall" }
   EXPECT_TRUE(server.wait_idle(1, 3000ms));
   server.stop();
   auto conns = server.connections();
+  ASSERT_EQ(conns.size(), 1u);
   bool noted = false;
   for (const auto& e : conns[0].transcript.events)
     noted |= e.kind == event_kind::note && e.bytes.find("deadline") != std::string::npos;
@@ -201,6 +218,7 @@ starttls = true
     c.send("EHLO a.example\r\n");
     c.read_until("never");
   });
+  ASSERT_EQ(conns.size(), 1u);
   const auto& ev = conns[0].transcript.events;
   auto failed = std::find_if(ev.begin(), ev.end(),
                              [](const auto& e) { return e.kind == event_kind::tls_failed; });
@@ -234,6 +252,7 @@ reply = "550 5.1.1 nope"
     c.send("QUIT\r\n");
     EXPECT_EQ(c.read_until("\r\n").substr(0, 4), "221 ");
   });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty());
   bool delivered = false;
   for (const auto& e : conns[0].transcript.events)
@@ -254,6 +273,7 @@ send = "250 got five"
     c.send("hello");
     EXPECT_EQ(c.read_until("\r\n"), "250 got five\r\n");
   });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty()) << conns[0].problems[0];
 }
 
@@ -281,6 +301,190 @@ TEST(FakeServer, InvalidServerSectionsNameFileAndLine) {
   EXPECT_NE(bad("protocol = \"gopher\"\nsummary = \"t\"\n[server]\nmode = \"model\"\n")
                 .find("no fake server speaks"),
             std::string::npos);
+}
+
+// Server-to-client data events, in order.
+std::vector<std::string> server_writes(const harness::transcript& t) {
+  std::vector<std::string> out;
+  for (const auto& e : t.events)
+    if (e.kind == event_kind::data && e.dir == direction::server_to_client) out.push_back(e.bytes);
+  return out;
+}
+
+const std::string model_head = smtp_head("model");
+
+// RFC 5321 §4.5.2: the receiver drops the first '.' of a line; SIZE judges the un-stuffed
+// message, so a message whose stuffed form exceeds the limit but whose content does not is
+// accepted, and one octet more is refused.
+TEST(FakeServer, SmtpModelUnstuffsDataBeforeCountingIt) {
+  auto scen = scenario_from(model_head + R"(
+[server.model]
+extensions = ["SIZE 15"]
+)");
+  auto conns = run(scen, [](raw_client& c) {
+    EXPECT_EQ(c.read_until("\r\n").substr(0, 4), "220 ");
+    c.send("EHLO a.example\r\n");
+    EXPECT_NE(c.read_until("250 SIZE 15\r\n").find("250 SIZE 15"), std::string::npos);
+    c.send("MAIL FROM:<a@a.example>\r\nRCPT TO:<b@ok.test>\r\nDATA\r\n");
+    c.read_until("354");
+    c.read_until("\r\n");
+    // 18 octets on the wire, 15 once un-stuffed: "a\r\n.\r\n..b\r\n.c\r\n".
+    c.send("a\r\n..\r\n...b\r\n..c\r\n.\r\n");
+    EXPECT_EQ(c.read_until("\r\n").substr(0, 4), "250 ");
+    c.send("MAIL FROM:<a@a.example>\r\nRCPT TO:<b@ok.test>\r\nDATA\r\n");
+    c.read_until("354");
+    c.read_until("\r\n");
+    c.send("a\r\n..\r\n...bb\r\n..c\r\n.\r\n");  // 16 once un-stuffed
+    EXPECT_EQ(c.read_until("\r\n").substr(0, 4), "552 ");
+    c.send("QUIT\r\n");
+    c.read_until("\r\n");
+  });
+  ASSERT_EQ(conns.size(), 1u);
+  std::vector<std::string> notes;
+  for (const auto& e : conns[0].transcript.events)
+    if (e.kind == event_kind::note && e.bytes.find("model accepted message") != std::string::npos)
+      notes.push_back(e.bytes);
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_NE(notes[0].find(", 15 octets"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find(", 16 octets"), std::string::npos) << notes[1];
+  // The transcript keeps the stuffed bytes as sent.
+  EXPECT_NE(conns[0].transcript.stream(direction::client_to_server).find("...b\r\n"),
+            std::string::npos);
+}
+
+// A fault-only override drips the model's own reply to one command: the bytes arrive whole
+// and in order, in pieces of at most `bytes`, and the other replies stay single writes.
+TEST(FakeServer, DripOverrideSplitsOnlyThatReply) {
+  auto scen = scenario_from(model_head + R"(
+[[server.override]]
+on = "EHLO *"
+fault = { kind = "drip", bytes = 3 }
+)");
+  std::string ehlo_reply;
+  auto conns = run(scen, [&](raw_client& c) {
+    c.read_until("\r\n");
+    c.send("EHLO a.example\r\n");
+    ehlo_reply = c.read_until("250 SMTPUTF8\r\n");
+    c.send("QUIT\r\n");
+    EXPECT_EQ(c.read_until("\r\n").substr(0, 4), "221 ");
+  });
+  ASSERT_EQ(conns.size(), 1u);
+  ASSERT_NE(ehlo_reply.find("250-PIPELINING\r\n"), std::string::npos) << ehlo_reply;
+  const auto writes = server_writes(conns[0].transcript);
+  // The greeting, the EHLO reply in ceil(n / 3) pieces, the 221.
+  ASSERT_EQ(writes.size(), 2 + (ehlo_reply.size() + 2) / 3);
+  EXPECT_EQ(writes.front().substr(0, 4), "220 ");
+  EXPECT_EQ(writes.back().substr(0, 4), "221 ");
+  std::string joined;
+  for (std::size_t i = 1; i + 1 < writes.size(); ++i) {
+    EXPECT_LE(writes[i].size(), 3u);
+    EXPECT_FALSE(writes[i].empty());
+    joined += writes[i];
+  }
+  EXPECT_EQ(joined, ehlo_reply);
+}
+
+// A mismatch at a later step: the steps before it ran, the mismatching line gets the
+// protocol's error reply, no later step runs, and what the client sends next is recorded
+// without an answer. The problem names the step's line, the pattern and the line sent.
+TEST(FakeServer, ScriptMismatchStopsTheScriptAtThatStep) {
+  auto scen = scenario_from(std::string(script_head) + R"(
+[[server.step]]
+send = "220 hi"
+[[server.step]]
+expect = "ehlo *"
+send = "250 ok"
+[[server.step]]
+expect_re = "MAIL FROM:<[^>]*>"
+send = "250 sender ok"
+[[server.step]]
+expect = "*"
+send = "250 never sent"
+)");
+  auto conns = run(scen, [](raw_client& c) {
+    EXPECT_EQ(c.read_until("\r\n"), "220 hi\r\n");
+    c.send("EHLO a.example\r\n");  // the glob matches without regard to case
+    EXPECT_EQ(c.read_until("\r\n"), "250 ok\r\n");
+    c.send("MAIL FROM: <a@a.example>\r\n");
+    EXPECT_EQ(c.read_until("\r\n").substr(0, 4), "503 ");
+    c.send("NOOP\r\n");
+  });
+  ASSERT_EQ(conns.size(), 1u);
+  ASSERT_EQ(conns[0].problems.size(), 1u);
+  const std::string& p = conns[0].problems[0];
+  EXPECT_NE(p.find("test.toml:11"), std::string::npos) << p;
+  EXPECT_NE(p.find("step 3"), std::string::npos) << p;
+  EXPECT_NE(p.find("MAIL FROM:<[^>]*>"), std::string::npos) << p;
+  EXPECT_NE(p.find("MAIL FROM: <a@a.example>"), std::string::npos) << p;
+  const auto& t = conns[0].transcript;
+  EXPECT_EQ(t.stream(direction::server_to_client).find("never sent"), std::string::npos);
+  EXPECT_EQ(server_writes(t).size(), 3u);
+  EXPECT_EQ(t.stream(direction::client_to_server),
+            "EHLO a.example\r\nMAIL FROM: <a@a.example>\r\nNOOP\r\n");
+}
+
+// fault = { kind = "close" } on a step: its reply, then an orderly close (FIN, not RST), and
+// no later step runs.
+TEST(FakeServer, CloseFaultSendsTheReplyThenFin) {
+  auto scen = scenario_from(std::string(script_head) + R"(
+[[server.step]]
+send = "220 hi"
+[[server.step]]
+expect = "EHLO *"
+send = "421 closing"
+fault = { kind = "close" }
+[[server.step]]
+expect = "*"
+send = "250 never sent"
+)");
+  auto conns = run(scen, [](raw_client& c) {
+    EXPECT_EQ(c.read_until("\r\n"), "220 hi\r\n");
+    c.send("EHLO a.example\r\n");
+    EXPECT_EQ(c.read_until("\r\n"), "421 closing\r\n");
+    EXPECT_TRUE(c.orderly_eof());
+  });
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_TRUE(conns[0].problems.empty());
+  const auto& ev = conns[0].transcript.events;
+  const auto closed = std::find_if(ev.begin(), ev.end(), [](const auto& e) {
+    return e.kind == event_kind::close && e.dir == direction::server_to_client;
+  });
+  ASSERT_NE(closed, ev.end());
+  ASSERT_NE(closed, ev.begin());
+  EXPECT_EQ(std::prev(closed)->bytes, "421 closing\r\n");
+  for (auto e = closed; e != ev.end(); ++e)
+    EXPECT_FALSE(e->kind == event_kind::data && e->dir == direction::server_to_client);
+  EXPECT_EQ(std::count_if(ev.begin(), ev.end(),
+                          [](const auto& e) { return e.kind == event_kind::reset; }),
+            0);
+}
+
+// The model's close override: the matched command gets no answer, only the close.
+TEST(FakeServer, CloseOverrideEndsTheModelSessionUnanswered) {
+  auto scen = scenario_from(model_head + R"(
+[[server.override]]
+command = 2
+fault = { kind = "close" }
+)");
+  auto conns = run(scen, [](raw_client& c) {
+    c.read_until("\r\n");
+    c.send("EHLO a.example\r\n");
+    c.read_until("250 SMTPUTF8\r\n");
+    c.send("MAIL FROM:<a@a.example>\r\n");
+    EXPECT_TRUE(c.orderly_eof());
+  });
+  ASSERT_EQ(conns.size(), 1u);
+  const auto& ev = conns[0].transcript.events;
+  const auto mail = std::find_if(ev.begin(), ev.end(), [](const auto& e) {
+    return e.kind == event_kind::data && e.bytes.starts_with("MAIL FROM:");
+  });
+  ASSERT_NE(mail, ev.end());
+  bool closed = false;
+  for (auto e = std::next(mail); e != ev.end(); ++e) {
+    EXPECT_FALSE(e->kind == event_kind::data && e->dir == direction::server_to_client) << e->bytes;
+    closed |= e->kind == event_kind::close && e->dir == direction::server_to_client;
+  }
+  EXPECT_TRUE(closed);
 }
 
 }  // namespace

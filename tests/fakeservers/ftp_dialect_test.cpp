@@ -167,6 +167,7 @@ TEST(FtpDialect, PathsNeverEscapeTheTree) {
     EXPECT_TRUE(c.cmd("CDUP").starts_with("550"));
     EXPECT_EQ(c.cmd("PWD"), "257 \"/\" is the current directory\r\n");
   });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty());
 }
 
@@ -181,6 +182,7 @@ TEST(FtpDialect, RetrInBinaryAndAsciiRecordsADataChannel) {
     EXPECT_EQ(transfer(c, "RETR pub/lines.txt"), "one\r\ntwo\r\nthree\r\n");
     EXPECT_EQ(transfer(c, "NLST pub/empty"), "");
   });
+  ASSERT_EQ(conns.size(), 1u);
   const auto& t = conns[0].transcript;
   ASSERT_EQ(t.channels.size(), 4u);
   EXPECT_EQ(t.channels[1].label, "data 1");
@@ -260,6 +262,7 @@ TEST(FtpDialect, ActiveModeConnectsOnlyToLoopback) {
     EXPECT_TRUE(c.line().starts_with("150"));
     EXPECT_TRUE(c.line().starts_with("226"));
   });
+  ASSERT_EQ(conns.size(), 1u);
   bool active_open = false;
   for (const auto& e : conns[0].transcript.events)
     if (e.kind == event_kind::open && e.channel == 1)
@@ -327,6 +330,7 @@ send = "226 ok"
                      data.close_now();
                      EXPECT_EQ(c.line(), "226 ok\r\n");
                    });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty()) << conns[0].problems[0];
   EXPECT_EQ(conns[0].transcript.stream(direction::client_to_server, 1), "abc");
 }

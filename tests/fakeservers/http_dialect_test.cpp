@@ -288,6 +288,7 @@ fault = { kind = "reset" }
     c.send("GET /reset HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(c.read_all(), "");
   });
+  ASSERT_EQ(conns.size(), 1u);
   bool reset = false;
   for (const auto& e : conns[0].transcript.events)
     reset |= e.kind == event_kind::reset && e.dir == direction::server_to_client;
@@ -362,6 +363,7 @@ send_raw = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                          "2\r\nab\r\n0\r\n\r\n");
                      EXPECT_EQ(body_of(c.response()), "ok");
                    });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty());
 }
 

@@ -202,6 +202,7 @@ TEST(NntpModel, PostUnstuffsAndFilesTheArticle) {
     c.send("From: a@client.example\r\nSubject: no groups\r\n\r\nbody\r\n.\r\n");
     EXPECT_EQ(c.line().substr(0, 4), "441 ");
   });
+  ASSERT_EQ(conns.size(), 1u);
   // The wire keeps the stuffing; only the filed article is un-stuffed.
   EXPECT_NE(conns[0].transcript.stream(direction::client_to_server).find("\r\n..dotted\r\n"),
             std::string::npos);
@@ -298,6 +299,7 @@ send = "240 ok"
                      c.send("Subject: s\r\n\r\n..x\r\n.\r\n");
                      EXPECT_EQ(c.line(), "240 ok");
                    });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty());
 }
 

@@ -117,6 +117,7 @@ TEST(Pop3Dialect, TransactionCommandsAreRefusedBeforeLogin) {
     EXPECT_TRUE(c.cmd("PASS wrong").starts_with("-ERR [AUTH] "));
     EXPECT_TRUE(c.cmd("STAT").starts_with("-ERR"));
   });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_TRUE(conns[0].problems.empty());
 }
 
@@ -164,6 +165,7 @@ TEST(Pop3Dialect, DeleOnlyTakesEffectAtQuit) {
     EXPECT_TRUE(c.cmd("DELE 3").starts_with("+OK"));
     EXPECT_EQ(c.cmd("QUIT"), "+OK fake.test POP3 server signing off (2 messages left)\r\n");
   });
+  ASSERT_EQ(conns.size(), 1u);
   EXPECT_NE(notes(conns[0]).find("deleted message(s) 1, 3"), std::string::npos) << notes(conns[0]);
   auto& events = conns[0].transcript.events;
   auto first_close = std::find_if(events.begin(), events.end(),
@@ -177,6 +179,7 @@ TEST(Pop3Dialect, DisconnectWithoutQuitDeletesNothing) {
     login(c);
     EXPECT_TRUE(c.cmd("DELE 2").starts_with("+OK"));
   });
+  ASSERT_EQ(conns.size(), 1u);
   auto n = notes(conns[0]);
   EXPECT_NE(n.find("message(s) 2 marked but NOT deleted"), std::string::npos) << n;
   EXPECT_EQ(n.find("model deleted"), std::string::npos);
@@ -263,6 +266,7 @@ TEST(Pop3Dialect, PlaintextAfterStlsIsRecordedAsTlsFailed) {
     c.send("CAPA\r\n");
     c.read_until("never");
   });
+  ASSERT_EQ(conns.size(), 1u);
   bool failed = false;
   for (const auto& e : conns[0].transcript.events)
     failed = failed || e.kind == event_kind::tls_failed;
