@@ -74,6 +74,7 @@ TEST(Runner, UnknownRuleIdsAreRejected) {
   std::string text = std::string(happy) + "[judge]\nskip_rules = [\"SMTP-NOPE\"]\n";
   auto r = run_scenario_file(write_temp("rules.toml", text), {});
   EXPECT_EQ(r.final, verdict::error);
+  ASSERT_FALSE(r.problems.empty());
   EXPECT_NE(r.problems[0].find("unknown smtp rule 'SMTP-NOPE'"), std::string::npos)
       << r.problems[0];
 }

@@ -54,6 +54,7 @@ TEST(TranscriptText, SplitLineShowsContinuationRows) {
 TEST(TranscriptText, ControlBytesTabsAndBinary) {
   const auto out = rows(
       render_transcript(result_with({c(0, std::string("a\tb\0\x1b\xff\xc3\xa9\r\n", 10))}), {}));
+  ASSERT_GE(out.size(), 2u);
   EXPECT_EQ(out[1], "   0.000 C: a␉b\\x00\\x1B\\xFFé␍␊");
 }
 
@@ -151,6 +152,7 @@ TEST(TranscriptText, RedactsByDefault) {
   });
   r.secrets = {"hunter2"};
   const auto out = rows(render_transcript(r, {}));
+  ASSERT_GE(out.size(), 6u);
   EXPECT_EQ(out[1], "   0.000 C: AUTH PLAIN ***␍␊");
   EXPECT_EQ(out[3], "   0.002 C: ***␍␊");
   EXPECT_EQ(out[5], "   0.004 C: my password is ***␍␊");
