@@ -4,6 +4,7 @@
 // each protocol's dialect and driver validate their own parts (see protocol registry).
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -57,9 +58,20 @@ struct scenario {
   [[nodiscard]] std::chrono::milliseconds client_timeout() const;
 };
 
-// Loads and validates the protocol-independent parts. `root` is the folder ids are
-// relative to (the nearest ancestor named "scenarios", else the file's folder).
+// Limits on a scenario file, checked before the TOML parser sees the text (it recurses once
+// per nesting level, so depth must be bounded first). scenarios/README.md, "Limits".
+inline constexpr std::size_t scenario_max_bytes = std::size_t{4} << 20;  // 4 MiB
+// Arrays, inline tables, [table] headers and dotted-key parts, counted together from the
+// root table.
+inline constexpr int scenario_max_depth = 64;
+
+// Loads and validates the protocol-independent parts. The id is the path below the nearest
+// ancestor folder named "scenarios" (else the file's stem). Only regular files are read: a
+// folder, FIFO, device or socket, or a file over scenario_max_bytes, is a scenario_error.
 scenario load_scenario(const std::string& file);
+// Parses scenario text. Throws scenario_error "file:line: problem" for a TOML syntax error,
+// nesting deeper than scenario_max_depth, an integer outside 64 bits, a float out of range,
+// or a protocol-independent part that is missing or malformed. Linear in the text's size.
 scenario parse_scenario(const std::string& text, const std::string& file, const std::string& id);
 
 // Files named *.toml below each path (or the path itself), sorted.

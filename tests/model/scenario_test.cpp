@@ -4,6 +4,8 @@
 #include <fstream>
 #include <random>
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 namespace ph::harness {
@@ -269,6 +271,127 @@ TEST(ParseScenario, ListElementNotAString) {
             "t.toml:8: expected a string");
 }
 
+// Limits: hostile input is refused with file:line before the TOML parser recurses into it.
+
+std::string nested(const std::string& open, const std::string& inner, const std::string& close,
+                   int levels) {
+  std::string out;
+  for (int i = 0; i < levels; ++i)
+    out += open;
+  out += inner;
+  for (int i = 0; i < levels; ++i)
+    out += close;
+  return out;
+}
+
+std::string dotted_key(int parts) {
+  std::string key = "a";
+  for (int i = 1; i < parts; ++i)
+    key += ".a";
+  return key;
+}
+
+const std::string too_deep =
+    "nested deeper than 64 levels (arrays, tables and dotted keys together)";
+
+TEST(ScenarioLimits, ThousandsOfNestedArraysAreRefusedWithTheirLine) {
+  EXPECT_EQ(error_of(minimal("\nrfc = " + nested("[", "", "]", 8000) + "\n")),
+            "t.toml:6: " + too_deep);
+}
+
+TEST(ScenarioLimits, ThousandsOfNestedInlineTablesAreRefusedWithTheirLine) {
+  EXPECT_EQ(error_of(minimal("[client_options]\nx = " + nested("{a=", "1", "}", 8000) + "\n")),
+            "t.toml:6: " + too_deep);
+}
+
+TEST(ScenarioLimits, ArraysOfInlineTablesCountEveryLevel) {
+  EXPECT_EQ(error_of(minimal("x = " + nested("[{a=", "1", "}]", 40) + "\n")),
+            "t.toml:5: " + too_deep);
+}
+
+TEST(ScenarioLimits, LongDottedKeysAndTableHeadersAreRefused) {
+  // Without the limit the parser takes minutes on a key of 500,000 parts.
+  EXPECT_EQ(error_of(minimal("[client_options]\n" + dotted_key(8000) + " = 1\n")),
+            "t.toml:6: " + too_deep);
+  EXPECT_EQ(error_of(minimal("[client_options]\n" + dotted_key(500000) + " = 1\n")),
+            "t.toml:6: " + too_deep);
+  EXPECT_EQ(error_of(minimal("\n[client_options." + dotted_key(8000) + "]\n")),
+            "t.toml:6: " + too_deep);
+  EXPECT_EQ(error_of(minimal("[[" + dotted_key(64) + "]]\n")), "t.toml:5: " + too_deep);
+}
+
+TEST(ScenarioLimits, DepthCountsTablesKeysAndArraysTogether) {
+  // [client_options.a] is depth 2 and b.c puts the array at depth 4: 61 arrays reach 64.
+  const std::string head = "[client_options.a]\nb.c = ";
+  EXPECT_EQ(error_of(minimal(head + nested("[", "", "]", 61) + "\n")), "");
+  EXPECT_EQ(error_of(minimal(head + nested("[", "", "]", 62) + "\n")), "t.toml:6: " + too_deep);
+}
+
+TEST(ScenarioLimits, ExactlyTheLimitIsAccepted) {
+  // rfc is at depth 1, so 64 arrays end at depth 64: refused for its type, not its depth.
+  EXPECT_EQ(error_of("rfc = " + nested("[", "", "]", 64) + "\n" + minimal("")),
+            "t.toml:1: expected a string");
+  EXPECT_EQ(error_of("rfc = " + nested("[", "", "]", 65) + "\n" + minimal("")),
+            "t.toml:1: " + too_deep);
+}
+
+TEST(ScenarioLimits, BracketsInStringsAndCommentsDoNotCount) {
+  const std::string deep = std::string(200, '[') + std::string(200, '{');
+  const std::string text = "protocol = \"smtp\" # " + deep + "\n" +          //
+                           "summary = \"" + deep + "\\\"" + deep + "\"\n" +  //
+                           "rfc = ['" + deep + "', \"\"\"\n" + deep + "\n\"\"\"\"\", '''" + deep +
+                           "'''']\n" +  //
+                           "[server]\nmode = \"model\"\n";
+  const scenario s = parse_scenario(text, "t.toml", "");
+  EXPECT_EQ(s.summary, deep + "\"" + deep);
+  ASSERT_EQ(s.rfc.size(), 3u);
+  EXPECT_EQ(s.rfc[0], deep);
+  EXPECT_EQ(s.rfc[1], deep + "\n\"\"");
+  EXPECT_EQ(s.rfc[2], deep + "'");
+  // A quoted key is one part however many brackets it holds.
+  EXPECT_EQ(error_of(minimal("[client_options]\n\"[[[\".'{{{' = 1\n")), "");
+}
+
+TEST(ScenarioLimits, IntegersOutside64BitsAreRefusedWithTheirLine) {
+  EXPECT_EQ(error_of(minimal("[client_options]\n\ncode = 99999999999999999999\n")),
+            "t.toml:7: integer 99999999999999999999 does not fit in 64 bits");
+  EXPECT_EQ(error_of(minimal("[client_options]\ncode = -9223372036854775809\n")),
+            "t.toml:6: integer -9223372036854775809 does not fit in 64 bits");
+  EXPECT_EQ(error_of(minimal("[client_options]\ncode = 0x1_0000_0000_0000_0000\n")),
+            "t.toml:6: integer 0x1_0000_0000_0000_0000 does not fit in 64 bits");
+  EXPECT_EQ(
+      error_of(minimal("[client_options]\ncodes = [1, 2,\n  0b1" + std::string(64, '0') + "]\n")),
+      "t.toml:7: integer 0b1" + std::string(37, '0') + "... does not fit in 64 bits");
+  EXPECT_EQ(error_of(minimal("[client_options]\nx = 1e999\n")),
+            "t.toml:6: float 1e999 is out of range");
+}
+
+TEST(ScenarioLimits, TheWholeInt64RangeIsKept) {
+  const scenario s = parse_scenario(minimal("[client_options]\nmax = 9_223_372_036_854_775_807\n"
+                                            "min = -9223372036854775808\nhex = 0x7FFF_FFFF\n"
+                                            "pos = +42\ninf = inf\nf = 1.5e300\n"),
+                                    "t.toml", "");
+  EXPECT_EQ(s.client_options["max"].get<std::int64_t>(), INT64_MAX);
+  EXPECT_EQ(s.client_options["min"].get<std::int64_t>(), INT64_MIN);
+  EXPECT_EQ(s.client_options["hex"].get<std::int64_t>(), 0x7FFFFFFF);
+  EXPECT_EQ(s.client_options["pos"].get<std::int64_t>(), 42);
+  EXPECT_EQ(s.client_options["f"].get<double>(), 1.5e300);
+}
+
+TEST(ScenarioLimits, LinesStayRightInALargeFile) {
+  // 40,000 steps (about 900 KB): every line comes from the line index.
+  std::string text = "protocol = \"smtp\"\nsummary = \"s\"\n";
+  for (int i = 0; i < 40000; ++i)
+    text += "[[client]]\nop = \"noop\"\n";
+  text += "[server]\nmode = \"model\"\n";
+  const scenario s = parse_scenario(text, "t.toml", "");
+  ASSERT_EQ(s.client.size(), 40000u);
+  EXPECT_EQ(s.where("/client/0/op"), "t.toml:4");
+  EXPECT_EQ(s.where("/client/39999"), "t.toml:80001");
+  EXPECT_EQ(s.where("/client/39999/op"), "t.toml:80002");
+  EXPECT_EQ(s.where("/server/mode"), "t.toml:80004");
+}
+
 TEST(ScenarioWhere, NestedPointersResolveToTheirOwnLine) {
   const scenario s = parse_scenario(valid_text, "t.toml", "");
   EXPECT_EQ(s.where(""), "t.toml:1");
@@ -328,6 +451,16 @@ class ScenarioFiles : public ::testing::Test {
     return p;
   }
 
+  // The what() of the scenario_error that loading `file` throws ("" if none).
+  static std::string load_error(const std::string& file) {
+    try {
+      (void)load_scenario(file);
+    } catch (const scenario_error& e) {
+      return e.what();
+    }
+    return "";
+  }
+
   fs::path root_;
 };
 
@@ -359,12 +492,35 @@ TEST_F(ScenarioFiles, LoadOutsideScenariosUsesTheStem) {
 
 TEST_F(ScenarioFiles, LoadMissingFileNamesIt) {
   const std::string p = (root_ / "absent.toml").string();
-  try {
-    (void)load_scenario(p);
-    FAIL() << "loaded";
-  } catch (const scenario_error& e) {
-    EXPECT_EQ(std::string(e.what()), p + ": cannot open file");
-  }
+  EXPECT_EQ(load_error(p), p + ": cannot open file (No such file or directory)");
+}
+
+TEST_F(ScenarioFiles, OnlyRegularFilesAreRead) {
+  const std::string fifo = (root_ / "fifo.toml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Opening a FIFO for reading blocks until a writer comes: it must not be opened at all.
+  EXPECT_EQ(
+      load_error(fifo),
+      fifo + ": not a regular file (a FIFO, device or socket); scenarios are read from files");
+  EXPECT_EQ(load_error("/dev/null"),
+            "/dev/null: not a regular file (a FIFO, device or socket); "
+            "scenarios are read from files");
+  const fs::path dir = root_ / "folder.toml";
+  fs::create_directories(dir);
+  EXPECT_EQ(load_error(dir.string()), dir.string() + ": is a folder, not a scenario file");
+}
+
+TEST_F(ScenarioFiles, FilesOverTheSizeLimitAreRefusedWithTheLineWhereItIsCrossed) {
+  // Four short lines, then a comment that runs past 4 MiB.
+  const fs::path p = write("big.toml", minimal("# " + std::string(scenario_max_bytes, 'x') + "\n"));
+  EXPECT_EQ(load_error(p.string()),
+            p.string() + ":5: larger than 4194304 bytes (4 MiB), the limit for a scenario");
+  // At the limit exactly it loads.
+  const std::string head = minimal("# ");
+  const fs::path fits =
+      write("fits.toml", head + std::string(scenario_max_bytes - head.size() - 1, 'x') + "\n");
+  ASSERT_EQ(fs::file_size(fits), scenario_max_bytes);
+  EXPECT_EQ(load_error(fits.string()), "");
 }
 
 TEST_F(ScenarioFiles, LoadErrorNamesTheFileAndLine) {
