@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libssl-dev openssl
-  libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl lftp clang-format
 )

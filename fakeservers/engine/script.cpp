@@ -9,10 +9,37 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 namespace ph::fakeservers {
 
 namespace {
+
+// expect_re compiled once per scenario. Latin-1 makes RE2 match bytes, as the line is bytes
+// (a UTF-8 literal in the pattern still matches its own bytes).
+std::shared_ptr<const re2::RE2> compile_expect_re(const harness::scenario& scen,
+                                                  const std::string& pattern,
+                                                  const std::string& ptr) {
+  if (pattern.size() > expect_re_max_bytes)
+    scen.fail(ptr, fmt::format("expect_re is {} bytes long; the limit is {}", pattern.size(),
+                               expect_re_max_bytes));
+  re2::RE2::Options options;
+  options.set_encoding(re2::RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  options.set_max_mem(expect_re_max_mem);
+  auto re = std::make_shared<const re2::RE2>(pattern, options);
+  if (re->error_code() == re2::RE2::ErrorPatternTooLarge)
+    scen.fail(ptr, fmt::format("expect_re is too complex: it compiles to more than RE2's "
+                               "{} KiB budget",
+                               expect_re_max_mem >> 10));
+  if (!re->ok()) {
+    // RE2's message quotes the offending part, which may be most of a 4 KiB pattern.
+    std::string why = re->error();
+    if (why.size() > 120) why = why.substr(0, 120) + "...";
+    scen.fail(ptr, fmt::format("invalid regular expression: {}", why));
+  }
+  return re;
+}
 
 std::vector<std::string> lines_of(const harness::scenario& scen, const json& j,
                                   const std::string& ptr) {
@@ -226,11 +253,7 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
     }
     if (j.contains("expect_re")) {
       if (!j["expect_re"].is_string()) scen.fail(ptr + "/expect_re", "expect_re must be a string");
-      try {
-        st.expect_re = std::regex(j["expect_re"].get<std::string>(), std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        scen.fail(ptr + "/expect_re", fmt::format("invalid regular expression: {}", e.what()));
-      }
+      st.expect_re = compile_expect_re(scen, j["expect_re"].get<std::string>(), ptr + "/expect_re");
       st.expect_text = j["expect_re"].get<std::string>();
     }
     if (st.expect && st.expect_re) scen.fail(ptr, "use expect or expect_re, not both");
@@ -350,6 +373,12 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
   return steps;
 }
 
+bool line_matches(const script_step& st, const std::string& line) {
+  if (st.expect) return harness::glob_match(*st.expect, line, true);
+  if (st.expect_re) return re2::RE2::FullMatch(line, *st.expect_re);
+  return false;
+}
+
 awaitable<void> run_script(session& s, const dialect& d, const std::vector<script_step>& steps) {
   int index = 0;
   for (const auto& st : steps) {
@@ -363,9 +392,7 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
       }
       std::string text = strip_eol(*line);
       s.count_command();
-      bool ok = st.expect ? harness::glob_match(*st.expect, text, true)
-                          : std::regex_match(text, *st.expect_re);
-      if (!ok) {
+      if (!line_matches(st, text)) {
         s.problem(fmt::format("{}: step {}: script expected '{}', client sent '{}'", st.where,
                               index, st.expect_text, excerpt(*line)));
         co_await s.send_line(d.mismatch_reply());

@@ -1,23 +1,36 @@
 #pragma once
 // Script mode: the server follows [[server.step]] exactly, one step at a time.
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "fakeservers/engine/dialect.hpp"
 
+namespace re2 {
+class RE2;
+}
+
 namespace ph::fakeservers {
+
+// Bounds on an expect_re pattern (scenarios/README.md, "Limits"): its length, and the memory
+// RE2 may use for it (the compiled program gets about two thirds; a pattern that needs more
+// is an error, not a memory blow-up).
+inline constexpr std::size_t expect_re_max_bytes = 4096;
+inline constexpr std::int64_t expect_re_max_mem = std::int64_t{1} << 20;
 
 enum class fault_kind { none, close, reset, stall };
 
 struct script_step {
-  std::string where;                    // "file:line" of the step
-  std::optional<std::string> expect;    // glob, case-insensitive, on the line without CRLF/LF
-  std::optional<std::regex> expect_re;  // ECMAScript regex on the line without CRLF/LF
-  std::string expect_text;              // the pattern as written, for messages
-  std::optional<std::string> read;      // dialect block kind
+  std::string where;                  // "file:line" of the step
+  std::optional<std::string> expect;  // glob, case-insensitive, on the line without CRLF/LF
+  // RE2 regex (linear time, no recursion) on the whole line without CRLF/LF, byte by byte.
+  std::shared_ptr<const re2::RE2> expect_re;
+  std::string expect_text;          // the pattern as written, for messages
+  std::optional<std::string> read;  // dialect block kind
   std::optional<std::size_t> read_bytes;
   json expect_data;                     // {contains, not_contains, equals} on the block, raw
   std::vector<std::string> send;        // lines, CRLF appended
@@ -58,6 +71,10 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_active_target(std::st
 
 // Parses and validates [[server.step]]; throws scenario_error naming file:line.
 std::vector<script_step> parse_script(const harness::scenario& scen, const dialect& d);
+
+// Whether `line` (without its terminator) is what the step expects: its glob, case-insensitive,
+// or its expect_re matching the whole line. A step that expects no line matches nothing.
+bool line_matches(const script_step& st, const std::string& line);
 
 awaitable<void> run_script(session& s, const dialect& d, const std::vector<script_step>& steps);
 
