@@ -2,6 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -68,6 +71,55 @@ TEST(Runner, OneBrokenFileDoesNotStopTheOthers) {
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].final, verdict::error);
   EXPECT_NE(results[1].final, verdict::error);
+}
+
+TEST(Runner, HostileFilesAreErrorsAndTheRunGoesOn) {
+  // Each of these crashed, hung or silently changed the loader; the good file must still run.
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ph-runner-hostile-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto bad = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+  };
+  bad("good.toml", happy);
+  const std::string head = "protocol = \"smtp\"\nsummary = \"x\"\n";
+  bad("arrays.toml", head + "rfc = " + std::string(8000, '[') + std::string(8000, ']') + "\n");
+  bad("regex.toml", head + "[server]\nmode = \"script\"\n[[server.step]]\nexpect_re = \"" +
+                        std::string(30000, '(') + "a" + std::string(30000, ')') + "\"\n");
+  bad("overflow.toml", head +
+                           "[server]\nmode = \"script\"\n[[server.step]]\nread_bytes = "
+                           "99999999999999999999\n");
+  bad("big.toml", head + "# " + std::string(scenario_max_bytes, 'x') + "\n");
+  const std::string fifo = (dir / "fifo.toml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+
+  auto files = find_scenario_files({dir.string()});
+  files.push_back(fifo);  // a folder lists regular files only: name the FIFO itself
+  auto results = run_scenario_files(files, {.jobs = 2});
+  std::map<std::string, scenario_result> by_name;
+  for (auto& r : results)
+    by_name[std::filesystem::path(r.file).filename().string()] = std::move(r);
+  ASSERT_EQ(by_name.size(), 6u);
+  auto problem = [&](const std::string& name) {
+    const auto& r = by_name.at(name);
+    EXPECT_EQ(r.final, verdict::error) << name;
+    return r.problems.empty() ? std::string() : r.problems.front();
+  };
+  EXPECT_NE(problem("arrays.toml").find("arrays.toml:3: nested deeper than 64 levels"),
+            std::string::npos);
+  EXPECT_NE(problem("regex.toml").find("regex.toml:6: expect_re is 60001 bytes long"),
+            std::string::npos);
+  EXPECT_NE(problem("overflow.toml").find("overflow.toml:6: integer 99999999999999999999"),
+            std::string::npos);
+  EXPECT_NE(problem("big.toml").find("big.toml:3: larger than 4194304 bytes"), std::string::npos);
+  EXPECT_NE(problem("fifo.toml").find("fifo.toml: not a regular file"), std::string::npos);
+  const auto& good = by_name.at("good.toml");
+  EXPECT_NE(good.final, verdict::error);  // it ran and was judged
+  ASSERT_EQ(good.steps.size(), 2u);
+  EXPECT_TRUE(good.steps[0].matched) << good.steps[0].mismatch;
+  EXPECT_TRUE(good.steps[1].matched) << good.steps[1].mismatch;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Runner, UnknownRuleIdsAreRejected) {
