@@ -1,13 +1,20 @@
 // protoharness: run scenarios against a client, validate them, or serve a fake server
 // that judges any client that connects.
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
+#include <memory>
+#include <optional>
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netdb.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -18,6 +25,7 @@
 #include "harness/runner.hpp"
 #include "harness/serve.hpp"
 #include "reports/console.hpp"
+#include "reports/encoding.hpp"
 #include "reports/report_dir.hpp"
 #include "reports/transcript_text.hpp"
 
@@ -35,19 +43,44 @@ std::string utc_now() {
   return reports::utc_timestamp(std::chrono::system_clock::now());
 }
 
-int cmd_run(const std::vector<std::string>& paths, const std::string& filter, int jobs,
-            const std::string& report_dir, const std::string& client_cmd, bool strict,
-            const reports::render_options& render, bool verbose) {
-  for (const auto& p : paths)
-    if (!std::filesystem::exists(p)) {
-      std::cerr << "protoharness: no such file or folder: " << p << "\n";
-      return exit_usage;
+// An error message on one line: control characters (a CR LF from a scenario's value) made
+// visible as the transcripts show them, and a message that quotes a huge value cut.
+std::string shown(const std::exception& e) {
+  return reports::visible_excerpt(e.what(), 2000);
+}
+
+// The protocols every subcommand knows, for messages: "smtp, pop3, ...".
+std::string known_protocols() {
+  std::vector<std::string_view> names;
+  for (const auto& row : harness::protocol_table())
+    names.push_back(row.name);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+// The scenario files below `paths` for run, list and check alike; nullopt (after saying why)
+// when a path does not exist or there is no scenario file at all: a usage error.
+std::optional<std::vector<std::string>> scenario_files(const std::vector<std::string>& paths) {
+  for (const auto& p : paths) {
+    std::error_code ec;  // a path that cannot be examined is for the loader to report
+    if (std::filesystem::status(p, ec).type() == std::filesystem::file_type::not_found) {
+      std::cerr << "protoharness: no such file or folder: " << reports::visible(p) << "\n";
+      return std::nullopt;
     }
+  }
   auto files = harness::find_scenario_files(paths);
   if (files.empty()) {
     std::cerr << "protoharness: no scenario files found\n";
-    return exit_usage;
+    return std::nullopt;
   }
+  return files;
+}
+
+int cmd_run(const std::vector<std::string>& paths, const std::string& filter, int jobs,
+            const std::string& report_dir, const std::string& client_cmd, bool strict,
+            const reports::render_options& render, bool verbose) {
+  auto found = scenario_files(paths);
+  if (!found) return exit_usage;
+  const auto& files = *found;
   harness::run_options opts;
   opts.jobs = jobs;
   opts.filter = filter;
@@ -84,7 +117,7 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
       std::cout << "reports written to " << report_dir
                 << " (junit.xml, report.json, transcripts/)\n";
     } catch (const std::exception& e) {
-      std::cerr << "protoharness: " << e.what() << "\n";
+      std::cerr << "protoharness: " << shown(e) << "\n";
       return exit_usage;
     }
   }
@@ -97,14 +130,17 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
 }
 
 int cmd_list(const std::vector<std::string>& paths) {
+  auto files = scenario_files(paths);
+  if (!files) return exit_usage;
   int rc = exit_ok;
-  for (const auto& file : harness::find_scenario_files(paths)) {
+  for (const auto& file : *files) {
     try {
       auto s = harness::load_scenario(file);
-      std::cout << fmt::format("{:<44} {:<6} {:<7} {}\n", s.id, s.protocol,
-                               s.server.value("mode", "?"), s.summary);
+      std::cout << reports::visible(fmt::format("{:<44} {:<6} {:<7} {}", s.id, s.protocol,
+                                                s.server.value("mode", "?"), s.summary))
+                << "\n";
     } catch (const std::exception& e) {
-      std::cout << "ERROR " << e.what() << "\n";
+      std::cout << "ERROR " << shown(e) << "\n";
       rc = exit_failed;
     }
   }
@@ -112,21 +148,27 @@ int cmd_list(const std::vector<std::string>& paths) {
 }
 
 int cmd_check(const std::vector<std::string>& paths) {
-  auto files = harness::find_scenario_files(paths);
+  auto files = scenario_files(paths);
+  if (!files) return exit_usage;
   int bad = 0;
-  for (const auto& file : files) {
+  for (const auto& file : *files) {
     try {
       harness::load_and_validate(file);
     } catch (const std::exception& e) {
-      std::cout << e.what() << "\n";
+      std::cout << shown(e) << "\n";
       ++bad;
     }
   }
-  std::cout << fmt::format("{} scenario file(s) checked, {} invalid\n", files.size(), bad);
+  std::cout << fmt::format("{} scenario file(s) checked, {} invalid\n", files->size(), bad);
   return bad ? exit_failed : exit_ok;
 }
 
 int cmd_rules(const std::string& protocol) {
+  if (!protocol.empty() && !harness::find_protocol(protocol)) {
+    std::cerr << fmt::format("protoharness rules: unknown protocol '{}' (known: {})\n",
+                             reports::visible(protocol), known_protocols());
+    return exit_usage;
+  }
   for (const auto* r : harness::rules::all_rules()) {
     const auto& i = r->info();
     if (!protocol.empty() && i.protocol != protocol) continue;
@@ -169,9 +211,48 @@ int cmd_bench(harness::bench::options opts, const std::string& url, const std::s
     }
     return r.ops == 0 ? exit_failed : exit_ok;
   } catch (const std::invalid_argument& e) {
-    std::cerr << "protoharness " << e.what() << "\n";
+    std::cerr << "protoharness " << shown(e) << "\n";
     return exit_usage;
   }
+}
+
+// --bind as the server takes it: a numeric address. A name is resolved (localhost) and any
+// IPv4 form inet_aton accepts is normalised (127.1 is 127.0.0.1); IPv4 first when a name has
+// both. The fake servers carry test credentials, so only loopback addresses are served.
+// Returns the problem, or nullopt with `address` set.
+std::optional<std::string> loopback_address(std::string host, std::string& address) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0)
+    return fmt::format("not an address or a name that resolves ({})", ::gai_strerror(rc));
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, &::freeaddrinfo);
+  const addrinfo* chosen = nullptr;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      chosen = a;
+      break;
+    }
+    if (a->ai_family == AF_INET6 && chosen == nullptr) chosen = a;
+  }
+  if (chosen == nullptr) return std::string("resolves to no IPv4 or IPv6 address");
+  char text[INET6_ADDRSTRLEN] = {};
+  bool loopback = false;
+  if (chosen->ai_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(chosen->ai_addr);
+    loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+  } else {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(chosen->ai_addr);
+    loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+  }
+  if (!loopback) return fmt::format("{} is not a loopback address (127.0.0.0/8 or ::1)", text);
+  address = text;
+  return std::nullopt;
 }
 
 harness::scenario model_scenario(const std::string& protocol) {
@@ -188,7 +269,8 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
   try {
     if (!model.empty()) {
       if (!harness::find_protocol(model)) {
-        std::cerr << fmt::format("protoharness: no model server for '{}'\n", model);
+        std::cerr << fmt::format("protoharness: no model server for '{}' (known: {})\n",
+                                 reports::visible(model), known_protocols());
         return exit_usage;
       }
       scen = model_scenario(model);
@@ -199,7 +281,7 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
       return exit_usage;
     }
   } catch (const std::exception& e) {
-    std::cerr << "protoharness: " << e.what() << "\n";
+    std::cerr << "protoharness: " << shown(e) << "\n";
     return exit_usage;
   }
   // Runs on the judge thread, one connection at a time. Only a report keeps the results.
@@ -224,7 +306,7 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
   try {
     stats = harness::serve(scen, opts, interrupted);
   } catch (const std::exception& e) {
-    std::cerr << "protoharness: " << e.what() << "\n";
+    std::cerr << "protoharness: " << shown(e) << "\n";
     return exit_usage;
   }
   using harness::verdict;
@@ -292,14 +374,21 @@ int main(int argc, char** argv) {
   bool serve_no_redact = false;
   auto* serve = app.add_subcommand(
       "serve", "Serve a scenario (or a model server) and judge every client that connects");
-  serve->add_option("scenario", serve_file, "Scenario file whose [server] to play");
-  serve->add_option("--model", model,
-                    "Serve the default model server of this protocol instead (smtp)");
-  serve->add_option("--bind", bind, "Address to listen on (loopback only: 127.0.0.0/8 or ::1)");
+  auto* serve_file_option =
+      serve->add_option("scenario", serve_file, "Scenario file whose [server] to play");
+  serve
+      ->add_option("--model", model,
+                   "Serve the default model server of this protocol instead (smtp, pop3, nntp, "
+                   "ftp, http)")
+      ->excludes(serve_file_option);
+  serve->add_option("--bind", bind,
+                    "Address or name to listen on, loopback only (127.0.0.0/8, ::1, localhost)");
   serve->add_option("--port", port, "Port (0: ephemeral; the first line says which)")
       ->check(CLI::Range(0, 65535));
-  serve->add_option("--count", count, "Exit after this many connections (0: until interrupted)");
-  serve->add_option("--timeout-ms", timeout_ms, "Bound on one connection's life");
+  serve->add_option("--count", count, "Exit after this many connections (0: until interrupted)")
+      ->check(CLI::Range(0, std::numeric_limits<int>::max()));
+  serve->add_option("--timeout-ms", timeout_ms, "Bound on one connection's life")
+      ->check(CLI::Range(1, std::numeric_limits<int>::max()));
   serve->add_option("--report-dir", serve_report_dir,
                     "Write reports for the judged connections here (keeps every result until "
                     "exit)");
@@ -316,6 +405,15 @@ int main(int argc, char** argv) {
                    "pauses until there is room")
       ->check(CLI::Range(1, 1000000));
 
+  // An unsigned count: digits only (CLI11 would wrap "-1" into the largest unsigned value).
+  const CLI::Validator counts(
+      [](std::string& v) -> std::string {
+        if (!v.empty() &&
+            std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+          return "";
+        return fmt::format("'{}' is not a count (a non-negative integer)", v);
+      },
+      "COUNT");
   harness::bench::options bench_opts;
   std::string bench_url, bench_json, bench_baseline;
   double bench_tolerance = 10;
@@ -336,17 +434,23 @@ int main(int argc, char** argv) {
       ->add_option("-c,--connections", bench_opts.connections,
                    "Concurrent sessions (up to 1024; --op idle: up to 100000)")
       ->check(CLI::Range(1, 100000));
-  bench->add_option("-n,--count", bench_opts.count,
-                    "Operations in all (default 1000 unless --duration)");
+  bench
+      ->add_option("-n,--count", bench_opts.count,
+                   "Operations in all (default 1000 unless --duration)")
+      ->check(counts);
   bench->add_option("-d,--duration", bench_duration_s, "Seconds to run instead of a count")
       ->check(CLI::Range(1, 3600));
-  bench->add_option("--warmup", bench_opts.warmup, "Operations per connection before measuring");
-  bench->add_option("--size", bench_opts.size,
-                    "Message, article, upload or HTTP body size in bytes");
+  bench->add_option("--warmup", bench_opts.warmup, "Operations per connection before measuring")
+      ->check(counts);
+  bench
+      ->add_option("--size", bench_opts.size, "Message, article, upload or HTTP body size in bytes")
+      ->check(counts);
   bench->add_option("--recipients", bench_opts.recipients, "SMTP recipients per message")
       ->check(CLI::Range(1, 1000));
-  bench->add_option("--per-connection", bench_opts.per_connection,
-                    "Operations before reconnecting (0: never)");
+  bench
+      ->add_option("--per-connection", bench_opts.per_connection,
+                   "Operations before reconnecting (0: never)")
+      ->check(counts);
   bench->add_flag("--fake", bench_opts.fake, "Start the protocol's model fake server in-process");
   bench->add_flag("!--no-keepalive", bench_opts.keepalive,
                   "HTTP: a new connection per request (Connection: close)");
@@ -355,7 +459,8 @@ int main(int argc, char** argv) {
                   "SMTP STARTTLS, FTP AUTH TLS + PROT P, POP3 STLS, NNTP STARTTLS");
   bench->add_flag("--insecure", bench_opts.insecure,
                   "With --tls: do not verify the server's certificate (a real server's own)");
-  bench->add_option("--timeout-ms", bench_timeout_ms, "Bound on every client network wait");
+  bench->add_option("--timeout-ms", bench_timeout_ms, "Bound on every client network wait")
+      ->check(CLI::Range(1, std::numeric_limits<int>::max()));
   bench->add_option("--json", bench_json, "Write the figures as JSON here");
   bench->add_option("--baseline", bench_baseline,
                     "Compare with a JSON written by --json; exit 1 on a regression");
@@ -383,15 +488,17 @@ int main(int argc, char** argv) {
       return cmd_bench(bench_opts, bench_url, bench_json, bench_baseline, bench_tolerance);
     }
     if (*serve) {
-      if (bind.rfind("127.", 0) != 0 && bind != "::1" && bind != "localhost") {
-        std::cerr << "protoharness serve: --bind must be a loopback address\n";
+      std::string address;
+      if (auto problem = loopback_address(bind, address)) {
+        std::cerr << fmt::format("protoharness serve: --bind {}: {}\n", reports::visible(bind),
+                                 *problem);
         return exit_usage;
       }
       reports::render_options render;
       render.redact = !serve_no_redact;
       render.full_data = serve_full_data;
       harness::serve_options so;
-      so.server.bind = bind;
+      so.server.bind = address;
       so.server.port = static_cast<std::uint16_t>(port);
       so.server.session_timeout = std::chrono::milliseconds(timeout_ms);
       so.count = static_cast<std::uint64_t>(std::max(count, 0));
@@ -399,7 +506,7 @@ int main(int argc, char** argv) {
       return cmd_serve(serve_file, model, so, serve_report_dir, render, serve_summary);
     }
   } catch (const std::exception& e) {
-    std::cerr << "protoharness: " << e.what() << "\n";
+    std::cerr << "protoharness: " << shown(e) << "\n";
     return exit_usage;
   }
   return exit_usage;

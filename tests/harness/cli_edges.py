@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""The CLI's edges: exit codes (0 passed, 1 a FAIL or ERROR, 2 usage or setup error), options
+out of range, hostile scenario files. Every hostile input is generated here.
+
+Usage: cli_edges.py PROTOHARNESS CASE      (CASE: one of the functions named case_*)
+"""
+import json
+import os
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+
+PH = sys.argv[1]
+TIMEOUT = 60  # seconds for any one command: a hang fails the case instead of blocking CTest
+
+GOOD = """protocol = "smtp"
+summary = "model session"
+[[client]]
+op = "sendmail"
+args = { from = "a@client.example.org", to = ["b@fake.test"], message = "Subject: t\\r\\n\\r\\nhi\\r\\n" }
+[[client]]
+op = "quit"
+[server]
+mode = "model"
+"""
+HEAD = 'protocol = "smtp"\nsummary = "x"\n'
+
+
+def run(*args):
+    """(exit code, stdout, stderr) of protoharness with these arguments."""
+    p = subprocess.run([PH, *args], capture_output=True, text=True, timeout=TIMEOUT)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(cond, what, out=""):
+    if not cond:
+        sys.exit(f"FAILED: {what}\n{out}")
+
+
+def expect_usage(args, mention):
+    rc, out, err = run(*args)
+    expect(rc == 2, f"{' '.join(args)}: exit {rc}, want 2", out + err)
+    expect(mention in out + err, f"{' '.join(args)}: the message does not mention {mention!r}",
+           out + err)
+
+
+def write(folder, name, text):
+    path = os.path.join(folder, name)
+    with open(path, "w", newline="") as f:
+        f.write(text)
+    return path
+
+
+def case_serve_timeout_must_be_positive():
+    expect_usage(["serve", "--model", "smtp", "--timeout-ms", "0"], "--timeout-ms")
+    expect_usage(["serve", "--model", "smtp", "--timeout-ms", "-5"], "--timeout-ms")
+
+
+def case_counts_must_not_be_negative():
+    expect_usage(["serve", "--model", "smtp", "--count", "-1"], "--count")
+    # A bench count of -1 wrapped to 2^64 - 1: a run that never ends.
+    expect_usage(["bench", "smtp://x:1", "--op", "sendmail", "--fake", "-n", "-1"], "--count")
+    expect_usage(["bench", "smtp://x:1", "--op", "sendmail", "--fake", "-n", "1", "--size", "-3"],
+                 "--size")
+    expect_usage(["bench", "smtp://x:1", "--op", "sendmail", "--fake", "-n", "1",
+                  "--timeout-ms", "0"], "--timeout-ms")
+
+
+def case_serve_file_or_model_not_both():
+    with tempfile.TemporaryDirectory() as d:
+        expect_usage(["serve", write(d, "s.toml", GOOD), "--model", "smtp"], "--model")
+
+
+def case_bind_resolves_names_and_short_forms():
+    for bind in ["localhost", "127.1"]:
+        p = subprocess.Popen([PH, "serve", "--model", "smtp", "--bind", bind, "--port", "0",
+                              "--count", "1", "--summary"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            ready, _, _ = select.select([p.stdout], [], [], TIMEOUT)
+            expect(ready, f"--bind {bind}: no first line in {TIMEOUT} s")
+            first = p.stdout.readline().strip()
+            expect(first.startswith("listening on 127.0.0.1:"), f"--bind {bind}: {first!r}",
+                   first + p.stderr.read() if p.poll() is not None else first)
+            port = int(first.rsplit(":", 1)[1])
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+                c.settimeout(5)
+                expect(c.recv(100).startswith(b"220 "), f"--bind {bind}: no greeting")
+                c.sendall(b"QUIT\r\n")
+                c.recv(100)
+            rc = p.wait(timeout=TIMEOUT)
+            expect(rc == 0, f"--bind {bind}: exit {rc}", p.stdout.read() + p.stderr.read())
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    expect_usage(["serve", "--model", "smtp", "--bind", "no-such-host.invalid"], "--bind")
+
+
+def case_missing_paths_and_empty_folders_are_usage_errors():
+    with tempfile.TemporaryDirectory() as d:
+        for cmd in ["run", "check", "list"]:
+            expect_usage([cmd, os.path.join(d, "absent")], "no such file or folder")
+            expect_usage([cmd, d], "no scenario files found")
+
+
+def case_unknown_protocol_lists_the_known_ones():
+    expect_usage(["rules", "--protocol", "gopher"], "smtp, pop3, nntp, ftp, http")
+    expect_usage(["serve", "--model", "gopher"], "smtp, pop3, nntp, ftp, http")
+    rc, out, _ = run("rules", "--protocol", "pop3")
+    expect(rc == 0 and "POP3-" in out, "rules --protocol pop3 lists POP3 rules", out)
+
+
+def case_messages_show_control_characters():
+    with tempfile.TemporaryDirectory() as d:
+        path = write(d, "crlf.toml", HEAD + '[server]\nmode = "scr\\r\\nipt"\n')
+        rc, out, err = run("check", path)
+        expect(rc == 1, f"check: exit {rc}, want 1", out + err)
+        expect("'scr\u240d\u240aipt'" in out, "CR LF not shown as \u240d\u240a", out)
+        expect("\r" not in out, "a raw CR reached the output", out)
+
+
+def case_special_files_are_errors_not_hangs():
+    with tempfile.TemporaryDirectory() as d:
+        fifo = os.path.join(d, "fifo.toml")
+        os.mkfifo(fifo)
+        for path in [fifo, "/dev/zero"]:
+            rc, out, err = run("check", path)
+            expect(rc == 1, f"check {path}: exit {rc}, want 1", out + err)
+            expect(f"{path}: not a regular file" in out, f"check {path}", out + err)
+
+
+def case_a_hostile_file_does_not_stop_the_run():
+    with tempfile.TemporaryDirectory() as d:
+        write(d, "good.toml", GOOD)
+        write(d, "deep.toml", HEAD + "rfc = " + "[" * 8000 + "]" * 8000 + "\n")
+        write(d, "regex.toml", HEAD + '[server]\nmode = "script"\n[[server.step]]\nexpect_re = "'
+              + "(" * 30000 + "a" + ")" * 30000 + '"\n')
+        report = os.path.join(d, "report")
+        rc, out, err = run("run", d, "-j", "2", "--report-dir", report)
+        expect(rc == 1, f"run: exit {rc}, want 1", out + err)
+        with open(os.path.join(report, "report.json")) as f:
+            results = {os.path.basename(s["file"]): s for s in json.load(f)["scenarios"]}
+        expect(sorted(results) == ["deep.toml", "good.toml", "regex.toml"],
+               f"report holds {sorted(results)}", out)
+        expect(results["deep.toml"]["verdict"] == "ERROR", "deep.toml is not an ERROR", out)
+        expect("deep.toml:3: nested deeper than 64 levels" in results["deep.toml"]["problems"][0],
+               "deep.toml's problem", out)
+        expect(results["regex.toml"]["verdict"] == "ERROR", "regex.toml is not an ERROR", out)
+        expect(results["good.toml"]["verdict"] != "ERROR" and results["good.toml"]["ops"] == 2,
+               "good.toml did not run", out)
+
+
+if __name__ == "__main__":
+    name = "case_" + sys.argv[2].replace("-", "_")
+    if name not in globals():
+        sys.exit(f"unknown case {sys.argv[2]}")
+    globals()[name]()
+    print(f"{sys.argv[2]}: ok")
