@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages protoharness builds and tests with. Idempotent and
 # non-interactive: packages already present are skipped, so a warm machine pays nothing.
+#   scripts/install-deps.sh              the build and test packages
+#   scripts/install-deps.sh --coverage   those plus gcovr (scripts/coverage.sh)
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl lftp clang-format
 )
+[ "${1:-}" = "--coverage" ] && packages+=(gcovr)
 
 missing=()
 for p in "${packages[@]}"; do
