@@ -1,8 +1,11 @@
 // The SMTP server side: DATA framing for scripts and a well-behaved model server
-// (RFC 5321, 3207 STARTTLS, 4954 AUTH PLAIN/LOGIN, 1870 SIZE, 2920 PIPELINING).
+// (RFC 5321, 3207 STARTTLS, 4954 AUTH PLAIN/LOGIN/CRAM-MD5, 1870 SIZE, 2920 PIPELINING).
 // Its parsing is its own: nothing here is shared with clients/ or harness/rules/.
 
 #include "fakeservers/smtp/smtp_dialect.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <cctype>
@@ -91,6 +94,20 @@ model_config parse_model(const harness::scenario& scen) {
     if (upper(ext.substr(0, 5)) == "SIZE ") m.size_limit = std::stoull("0" + ext.substr(5));
   }
   return m;
+}
+
+// RFC 2195 §2: the CRAM-MD5 digest is HMAC-MD5(secret, challenge) in lower-case hex.
+std::string hmac_md5_hex(std::string_view secret, std::string_view challenge) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  if (HMAC(EVP_md5(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(challenge.data()), challenge.size(), digest,
+           &length) == nullptr)
+    return {};
+  std::string out;
+  for (unsigned i = 0; i < length; ++i)
+    out += fmt::format("{:02x}", digest[i]);
+  return out;
 }
 
 bool any_glob(const std::vector<std::string>& globs, const std::string& text) {
@@ -272,6 +289,24 @@ class model_session {
       if (!du || !dp) co_return co_await reply("501 5.5.2 Cannot decode response");
       user = *du;
       password = *dp;
+    } else if (mech == "CRAM-MD5") {
+      // RFC 2195 §2: a msg-id challenge, answered by "user SP digest"; no initial response.
+      if (ir) co_return co_await reply("501 5.5.2 CRAM-MD5 takes no initial response");
+      const std::string stamp = fmt::format("<{}.1896697170@{}>", ++challenges_, cfg_.hostname);
+      auto answer = co_await challenge(harness::base64_encode(stamp));
+      if (!answer) co_return;
+      if (*answer == "*") co_return co_await reply("501 5.7.0 Authentication cancelled");
+      auto decoded = harness::base64_decode(*answer);
+      if (!decoded) co_return co_await reply("501 5.5.2 Cannot decode response");
+      auto sp = decoded->rfind(' ');
+      if (sp == std::string::npos)
+        co_return co_await reply("501 5.5.2 Malformed CRAM-MD5 response");
+      user = decoded->substr(0, sp);
+      auto known = cfg_.users.find(user);
+      bool ok = known != cfg_.users.end() &&
+                decoded->substr(sp + 1) == hmac_md5_hex(known->second, stamp);
+      if (!ok) co_return co_await reply("535 5.7.8 Authentication credentials invalid");
+      password = known->second;
     } else {
       co_return co_await reply("504 5.5.4 Unrecognized authentication type");
     }
@@ -339,6 +374,7 @@ class model_session {
   std::string sender_;
   std::vector<std::string> accepted_;
   int delivered_ = 0;
+  int challenges_ = 0;  // CRAM-MD5 challenges issued, to make each unique
 };
 
 }  // namespace
