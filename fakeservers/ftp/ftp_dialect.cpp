@@ -192,13 +192,14 @@ model_config parse_model(const harness::scenario& scen) {
     } else if (key == "root_perm") {
       if (!v.is_string() || !valid_perm(v.get<std::string>()))
         scen.fail(at, "root_perm must look like \"rwxr-xr-x\"");
-      m.root.perm = v.get<std::string>();
+      // Applied after the loop: keys come in name order, and "tree" would replace the root.
     } else {
       scen.fail(at, fmt::format("unknown [server.model] key '{}' (greeting, users, anonymous, "
                                 "features, tls, tree, root_perm)",
                                 key));
     }
   }
+  if (model.contains("root_perm")) m.root.perm = model["root_perm"].get<std::string>();
   if (!m.tls)
     std::erase_if(m.features, [](const std::string& f) {
       return f.starts_with("AUTH") || f == "PBSZ" || f == "PROT";

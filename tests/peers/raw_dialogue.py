@@ -17,6 +17,10 @@ of state, a hang-up in the middle of a challenge). A dialogue is data, one direc
   <eof             the server closes the connection (EOF or a reset) without more to read
   close            close the connection (FIN) without QUIT
   reset            close it with SO_LINGER 0 (RST)
+  data             open an FTP data connection to the port of the last 227/229 reply
+  data-send TEXT   send TEXT (Python escapes) on it, then close it
+  data-recv        read the data connection to its end, then close it
+  data-reset       close the data connection with RST
   # ...            a comment; blank lines are ignored
 
 Every read waits at most 5 s. After the dialogue, serve must print one verdict line per
@@ -40,6 +44,8 @@ class Conn:
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
         self.buf = b""
+        self.data_port = None  # from the last 227/229 reply
+        self.data = None
 
     def line(self):
         while b"\n" not in self.buf:
@@ -57,6 +63,12 @@ class Conn:
         if m:
             while not (lines[-1].startswith(m.group(1) + " ") or lines[-1] == m.group(1)):
                 lines.append(self.line())
+        epsv = re.search(r"^229 .*\(\|\|\|(\d+)\|\)", lines[-1])
+        pasv = re.search(r"^227 .*\(\d+,\d+,\d+,\d+,(\d+),(\d+)\)", lines[-1])
+        if epsv:
+            self.data_port = int(epsv.group(1))
+        elif pasv:
+            self.data_port = int(pasv.group(1)) * 256 + int(pasv.group(2))
         return lines
 
     def eof(self):
@@ -70,6 +82,10 @@ class Conn:
         if rst:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.sock.close()
+
+
+def unescape(text):
+    return text.encode("latin-1", "backslashreplace").decode("unicode_escape").encode("utf-8")
 
 
 def load(path):
@@ -103,8 +119,7 @@ def main():
                         conn.close()
                     conn = Conn(srv.port)
                 elif text.startswith(">raw "):
-                    conn.sock.sendall(text[5:].encode("latin-1", "backslashreplace")
-                                      .decode("unicode_escape").encode("utf-8"))
+                    conn.sock.sendall(unescape(text[5:]))
                 elif text.startswith("> ") or text == ">":
                     conn.sock.sendall(text[2:].encode("utf-8") + b"\r\n")
                 elif text.startswith("<* "):
@@ -122,6 +137,20 @@ def main():
                     closed, rest = conn.eof()
                     if not closed:
                         failures.append(f"{where}: expected the server to close, got {rest!r}")
+                elif text == "data":
+                    conn.data = socket.create_connection(("127.0.0.1", conn.data_port),
+                                                         timeout=TIMEOUT)
+                elif text.startswith("data-send "):
+                    conn.data.sendall(unescape(text[10:]))
+                    conn.data.close()
+                elif text == "data-recv":
+                    while conn.data.recv(65536):
+                        pass
+                    conn.data.close()
+                elif text == "data-reset":
+                    conn.data.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                         struct.pack("ii", 1, 0))
+                    conn.data.close()
                 elif text in ("close", "reset"):
                     conn.close(rst=text == "reset")
                     conn = None
