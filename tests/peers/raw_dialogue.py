@@ -11,9 +11,12 @@ of state, a hang-up in the middle of a challenge). A dialogue is data, one direc
   connect          open a connection (the one before is closed); the greeting is not read
   > TEXT           send TEXT and CRLF
   >raw TEXT        send TEXT with Python escapes (\\r \\n \\x00 \\u00e9), nothing appended
-  < PREFIX         read one reply; its last line must start with PREFIX. A reply whose first
+  < PREFIX         read one reply; its last line must start with PREFIX ("<": any line). A reply whose first
                    line is "ddd-" goes on to the line "ddd " (SMTP, FTP multi-line replies)
   <* PREFIX        a status line starting with PREFIX, then a dot-terminated block
+  <http PREFIX     an HTTP/1.1 response whose status line starts with PREFIX, read whole
+                   (Content-Length, chunked with trailers, or to the close)
+  <http-head PREFIX  the same for a response to HEAD (no body)
   <eof             the server closes the connection (EOF or a reset) without more to read
   close            close the connection (FIN) without QUIT
   reset            close it with SO_LINGER 0 (RST)
@@ -70,6 +73,40 @@ class Conn:
         elif pasv:
             self.data_port = int(pasv.group(1)) * 256 + int(pasv.group(2))
         return lines
+
+    def exact(self, n):
+        while len(self.buf) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError(f"connection closed {n - len(self.buf)} bytes early")
+            self.buf += chunk
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def http_response(self, head_only):
+        """The status line of one whole response (1xx interim responses are skipped)."""
+        while True:
+            status = self.line()
+            fields = {}
+            while (line := self.line()) != "":
+                name, _, value = line.partition(":")
+                fields[name.strip().lower()] = value.strip()
+            code = int(status.split()[1])
+            if 100 <= code < 200:
+                continue
+            if head_only or code in (204, 304):
+                return status
+            if fields.get("transfer-encoding", "").lower().endswith("chunked"):
+                while (size := int(self.line().split(";")[0], 16)) > 0:
+                    self.exact(size + 2)
+                while self.line() != "":
+                    pass
+            elif "content-length" in fields:
+                self.exact(int(fields["content-length"]))
+            else:
+                while self.sock.recv(65536):
+                    pass
+            return status
 
     def eof(self):
         try:
@@ -129,10 +166,15 @@ def main():
                         continue
                     while conn.line() != ".":
                         pass
-                elif text.startswith("< "):
+                elif text.startswith("< ") or text == "<":
                     lines = conn.reply()
                     if not lines[-1].startswith(text[2:]):
                         failures.append(f"{where}: expected '{text[2:]}...', got {lines!r}")
+                elif text.startswith("<http ") or text.startswith("<http-head "):
+                    prefix = text.split(" ", 1)[1]
+                    status = conn.http_response(text.startswith("<http-head "))
+                    if not status.startswith(prefix):
+                        failures.append(f"{where}: expected '{prefix}...', got {status!r}")
                 elif text == "<eof":
                     closed, rest = conn.eof()
                     if not closed:
