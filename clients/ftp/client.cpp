@@ -90,6 +90,15 @@ struct client::impl {
                            "reply longer than " + std::to_string(opts.max_reply_lines) + " lines");
       }
     } catch (const net::error& e) {
+      // A malformed reply leaves the dialogue out of step: a later command would take the rest
+      // of it, or an earlier command's reply, for its own. End it (QUIT without waiting).
+      if (e.code() == net::errc::malformed_reply || e.code() == net::errc::line_too_long) {
+        try {
+          ctrl.write("QUIT\r\n");
+        } catch (const std::exception&) {
+        }
+        ctrl.close();
+      }
       throw e.with_context("reading reply to " + doing);
     }
   }

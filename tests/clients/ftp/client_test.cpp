@@ -393,6 +393,31 @@ TEST(FtpClient, BareLfInReplyIsMalformed) {
   client.close();
 }
 
+// A reply too long to read leaves the control connection out of step: the next command would
+// take the rest of it, or a reply meant for another command, for its own. The client ends the
+// session instead (found by the fault matrix, tests/faults/: CDUP "succeeded" with the 200 of
+// an earlier TYPE).
+TEST(FtpClient, OverlongReplyEndsTheSession) {
+  scripted_peer peer([](peer_connection& c) {
+    c.send("220 ready\r\n");
+    c.expect("NOOP");
+    c.send("200 " + std::string(20000, 'x') + "\r\n200 stale\r\n");
+    c.until_close();
+  });
+  ftp::options o = fast();
+  o.max_line = 1000;
+  ftp::client client(o);
+  client.connect("127.0.0.1", peer.port());
+  const auto e = thrown<std::system_error>([&] { client.noop(); });
+  EXPECT_EQ(e.code(), net::errc::line_too_long);
+  EXPECT_FALSE(client.is_connected());
+  const auto again = thrown<std::system_error>([&] { client.noop(); });
+  EXPECT_EQ(again.code(), net::errc::connection_closed);
+  peer.join();
+  EXPECT_EQ(peer.error(), "");
+  EXPECT_EQ(peer.received(), "NOOP\r\nQUIT\r\n");
+}
+
 TEST(FtpClient, AbortSendsTelnetIpAndSynchBeforeAbor) {
   std::string abort_line;
   scripted_peer peer([&](peer_connection& c) {
