@@ -510,6 +510,15 @@ class model_session {
     return static_cast<std::size_t>(std::count(b.begin(), b.end(), '\n'));
   }
 
+  // The number a (cross-posted) article has in group `name`.
+  std::int64_t number_in(const std::string& name, const article_def& a) const {
+    for (const auto& g : cfg_.groups)
+      if (g.name == name)
+        for (const auto& other : g.articles)
+          if (other.message_id == a.message_id) return other.number;
+    return a.number;
+  }
+
   std::string header_for_overview(const article_def& a, const std::string& name) const {
     std::string n = lower(name);
     if (n == "subject") return a.subject;
@@ -524,9 +533,10 @@ class model_session {
       return g;
     }
     if (n == "xref") {
+      // RFC 5536 §3.2.14: each group with the article's number in that group.
       std::string x = cfg_.hostname;
       for (const auto& gn : a.newsgroups)
-        x += " " + gn + ":" + std::to_string(a.number);
+        x += " " + gn + ":" + std::to_string(number_in(gn, a));
       return x;
     }
     for (const auto& [hn, v] : a.headers)
