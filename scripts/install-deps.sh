@@ -2,7 +2,7 @@
 # Installs the Debian packages protoharness builds and tests with. Idempotent and
 # non-interactive: packages already present are skipped, so a warm machine pays nothing.
 #   scripts/install-deps.sh              the build and test packages
-#   scripts/install-deps.sh --coverage   those plus gcovr (scripts/coverage.sh)
+#   scripts/install-deps.sh --coverage   those plus gcovr, clang and llvm-cov (scripts/coverage.sh)
 set -euo pipefail
 
 packages=(
@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl lftp clang-format
 )
-[ "${1:-}" = "--coverage" ] && packages+=(gcovr)
+[ "${1:-}" = "--coverage" ] && packages+=(gcovr clang-16 llvm-16 libclang-rt-16-dev)
 
 missing=()
 for p in "${packages[@]}"; do
