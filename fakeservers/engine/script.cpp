@@ -175,7 +175,8 @@ awaitable<void> run_data(session& s, const script_step& st, int index) {
       plain.erase("sha256");
       for (auto& p : check_block(plain, *got))
         s.problem(fmt::format("{}: step {}: data: {}", st.where, index, p));
-      if (st.data_expect.contains("sha256") && sha256_hex(*got) != st.data_expect["sha256"])
+      if (st.data_expect.contains("sha256") &&
+          sha256_hex(*got) != st.data_expect["sha256"].get<std::string>())
         s.problem(fmt::format("{}: step {}: data sha256 is {}, expected {}", st.where, index,
                               sha256_hex(*got), st.data_expect["sha256"].get<std::string>()));
     }
