@@ -12,7 +12,11 @@ PEER:
   ftplib-commands        MKD/RMD, STOR in ASCII, RETR with REST, RNFR/RNTO, DELE, SIZE, MDTM,
                          MLSD, NLST, CWD/CDUP/PWD
   http.client-methods   PUT, PATCH, DELETE, OPTIONS, HEAD, a chunked request body
-Each answer is checked; then serve must judge the one connection PASS or WARN.
+  ftplib-tls-refusals    FTP_TLS: AUTH inside TLS (503), PROT S (536) and X (504), then a
+                         data connection left unprotected after PROT P (522)
+  ftplib-ipv6-pasv       PASV on an IPv6 control connection (425: use EPSV)
+Each answer is checked; then serve must judge the one connection PASS or WARN (the last two
+break rules on purpose: FAIL is accepted there, a crash or no verdict is not).
 """
 import ftplib
 import hashlib
@@ -23,6 +27,7 @@ import os
 import poplib
 import smtplib
 import socket
+import ssl
 import sys
 import warnings
 
@@ -37,6 +42,7 @@ with warnings.catch_warnings():
         nntplib = None
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CA = os.path.join(ROOT, "fakeservers", "certs", "ca.pem")
 HOST = "127.0.0.1"
 TIMEOUT = 5
 MESSAGE = ("From: a@client.example.org\r\nTo: b@example.org\r\nSubject: library peer\r\n"
@@ -141,6 +147,42 @@ def http_methods(port):
     c.close()
 
 
+def refused(call, code):
+    try:
+        call()
+    except ftplib.Error as e:
+        assert str(e).startswith(code), e
+        return
+    raise AssertionError(f"expected a {code} reply")
+
+
+def ftp_tls_refusals(port):
+    with ftplib.FTP_TLS(context=ssl.create_default_context(cafile=CA)) as f:
+        f.connect(HOST, port, timeout=TIMEOUT)
+        f.auth()
+        refused(lambda: f.sendcmd("AUTH TLS"), "503")
+        f.login("test", "test")
+        f.voidcmd("PBSZ 0")
+        refused(lambda: f.sendcmd("PROT S"), "536")
+        refused(lambda: f.sendcmd("PROT X"), "504")
+        f.prot_p()
+        data_port = int(f.sendcmd("EPSV").split("|||")[1].split("|")[0])
+        plain = socket.create_connection((HOST, data_port), timeout=TIMEOUT)
+        f.putcmd("NLST")
+        assert f.getline().startswith("150"), "no 150"
+        plain.close()  # no TLS handshake on the data connection
+        assert f.getline().startswith("522"), "no 522"
+        f.quit()
+
+
+def ftp_ipv6_pasv(port):
+    with ftplib.FTP() as f:
+        f.connect("::1", port, timeout=TIMEOUT)
+        f.login("test", "test")
+        refused(lambda: f.sendcmd("PASV"), "425")
+        f.quit()
+
+
 PEERS = {
     "smtplib-auth-login-challenges": (["--model", "smtp"],
                                       lambda p: smtp("smtplib-auth-login-challenges", p)),
@@ -150,7 +192,10 @@ PEERS = {
     "nntplib-commands": (["--model", "nntp"], nntp),
     "ftplib-commands": (["--model", "ftp"], ftp),
     "http.client-methods": (["--model", "http"], http_methods),
+    "ftplib-tls-refusals": (["--model", "ftp"], ftp_tls_refusals),
+    "ftplib-ipv6-pasv": (["--model", "ftp", "--bind", "::1"], ftp_ipv6_pasv),
 }
+RULES_BROKEN_ON_PURPOSE = {"ftplib-tls-refusals", "ftplib-ipv6-pasv"}
 
 
 def main():
@@ -169,7 +214,8 @@ def main():
         status = srv.finish(timeout=30) if judged else srv.stop()
         print(srv.output())
     verdict = srv.verdicts[0][0] if srv.verdicts else "none"
-    if verdict not in ("PASS", "WARN") or status != 0:
+    accepted = ("PASS", "WARN", "FAIL") if peer in RULES_BROKEN_ON_PURPOSE else ("PASS", "WARN")
+    if verdict not in accepted or status not in (0, 1) or (status == 1 and verdict != "FAIL"):
         sys.exit(f"{peer}: judged {verdict}, serve exited {status}")
     print(f"{peer}: served and judged {verdict}")
     return 0

@@ -23,11 +23,13 @@ class Served:
         self.verdicts = []
         self._cond = threading.Condition()
         first = self._first_line(start_timeout)
-        if not first.startswith("listening on 127.0.0.1:"):
+        if not (first.startswith("listening on 127.0.0.1:") or
+                first.startswith("listening on [::1]:")):
             self.proc.kill()
             self.proc.wait(timeout=10)
             raise RuntimeError(f"serve: unexpected first line {first!r}")
         self.port = int(first.rsplit(":", 1)[1])
+        self.host = "::1" if "[::1]" in first else "127.0.0.1"
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -77,7 +79,7 @@ class Served:
         return None
 
     def connect(self, timeout=5.0):
-        return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        return socket.create_connection((self.host, self.port), timeout=timeout)
 
     def finish(self, timeout=20.0):
         """Waits for serve to exit by itself (its --count reached); kills it after `timeout`.
