@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages protoharness builds and tests with. Idempotent and
 # non-interactive: packages already present are skipped, so a warm machine pays nothing.
+#   scripts/install-deps.sh          the build and test packages
+#   scripts/install-deps.sh --fuzz   those plus Clang and its libFuzzer/sanitizer runtimes
+#                                    (scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -10,6 +13,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl lftp clang-format
 )
+# The fuzz build only (PH_FUZZ): the compiler, libclang_rt.fuzzer*.a, asan and ubsan, and `ip`
+# (fuzz.sh runs the loopback targets in a network namespace of their own).
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev iproute2)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
