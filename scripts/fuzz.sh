@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # libFuzzer targets of tests/fuzz (ASan + UBSan, Clang), built in build-fuzz/.
-#   scripts/fuzz.sh TARGET SECONDS   one target on its corpus for SECONDS; new inputs go to
+#   scripts/fuzz.sh TARGET SECONDS   one target on its corpus for SECONDS (or until
+#                                    $PH_FUZZ_RUNS executions, when set); new inputs go to
 #                                    $PH_FUZZ_WORK/TARGET (default /tmp/protoharness-fuzz), never
 #                                    into the tree; prints the executions done
 #   scripts/fuzz.sh --smoke          builds every target and runs each briefly on its corpus
@@ -98,7 +99,9 @@ case "${1:-}" in
     mkdir -p "$work"
     echo "fuzz: $target for $seconds s; log $log, new inputs in $work/$target"
     status=0
-    run "$target" "$work/$target" -max_total_time="$seconds" >"$log" 2>&1 || status=$?
+    runs=()
+    [ -n "${PH_FUZZ_RUNS:-}" ] && runs=(-runs="$PH_FUZZ_RUNS")
+    run "$target" "$work/$target" -max_total_time="$seconds" "${runs[@]}" >"$log" 2>&1 || status=$?
     tail -n 5 "$log"
     echo "fuzz: $target: $(executions "$log"), corpus $(ls "$work/$target" | wc -l) new + $(ls tests/fuzz/corpus/$target | wc -l) seeds"
     exit $status
