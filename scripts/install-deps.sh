@@ -3,6 +3,8 @@
 # non-interactive: packages already present are skipped, so a warm machine pays nothing.
 #   scripts/install-deps.sh              the build and test packages
 #   scripts/install-deps.sh --coverage   those plus gcovr, clang and llvm-cov (scripts/coverage.sh)
+#   scripts/install-deps.sh --fuzz       those plus Clang and its libFuzzer/sanitizer runtimes
+#                                        (scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -13,6 +15,11 @@ packages=(
   python3 curl lftp clang-format
 )
 [ "${1:-}" = "--coverage" ] && packages+=(gcovr clang-16 llvm-16 libclang-rt-16-dev)
+# The fuzz build only (PH_FUZZ): the compiler, libclang_rt.fuzzer*.a, asan and ubsan, and `ip`
+# (fuzz.sh runs the loopback targets in a network namespace of their own).
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev iproute2)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

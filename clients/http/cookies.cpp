@@ -180,6 +180,14 @@ void cookie_jar::store(const url::url& request_url, std::string_view set_cookie_
                        sys_clock::time_point now) {
   std::erase_if(cookies_, [now](const cookie& c) { return expired(c, now); });
 
+  // draft-ietf-httpbis-rfc6265bis, Set-Cookie parsing step 1: a control character other than HTAB
+  // voids the whole value (a CR or NUL stored here would go back out in a Cookie field).
+  if (std::any_of(set_cookie_value.begin(), set_cookie_value.end(), [](char ch) {
+        const auto u = static_cast<unsigned char>(ch);
+        return (u < 0x20 && u != '\t') || u == 0x7f;
+      }))
+    return;
+
   // RFC 6265 §5.2 steps 1 to 5: the name-value-pair up to the first ";".
   const std::size_t semi = set_cookie_value.find(';');
   const std::string_view pair = set_cookie_value.substr(0, semi);

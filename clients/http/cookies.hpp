@@ -39,10 +39,11 @@ class cookie_jar {
   static constexpr std::size_t max_cookies = 3000;
 
   /// Processes one Set-Cookie field value received in the response to request_url (RFC 6265
-  /// §5.2 parsing, §5.3 storage). A malformed value (no "=", an empty name) and a Domain that
-  /// the request host does not domain-match are ignored without error; a cookie that is
-  /// already expired deletes the stored one of the same name, domain and path. Expired cookies
-  /// are evicted at each call.
+  /// §5.2 parsing, §5.3 storage). A malformed value (no "=", an empty name), a value holding a
+  /// control character other than HTAB (draft-ietf-httpbis-rfc6265bis) and a Domain that the
+  /// request host does not domain-match are ignored without error; a cookie that is already expired
+  /// deletes the stored one of the same name, domain and path. Expired cookies are evicted at each
+  /// call.
   void store(const url::url& request_url, std::string_view set_cookie_value,
              std::chrono::system_clock::time_point now);
 

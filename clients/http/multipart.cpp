@@ -1,6 +1,7 @@
 #include "clients/http/multipart.hpp"
 
 #include <random>
+#include <stdexcept>
 
 namespace ph::clients::http {
 
@@ -39,11 +40,16 @@ encoded_body encode_multipart(const std::vector<std::pair<std::string, std::stri
   for (const auto& [name, value] : fields)
     parts.push_back("Content-Disposition: form-data; name=\"" + quote_param(name) + "\"\r\n\r\n" +
                     value);
-  for (const auto& [name, file] : files)
+  for (const auto& [name, file] : files) {
+    // The type is written as is: a CR or LF in it would end the part's header early.
+    if (file.content_type.find_first_of("\r\n") != std::string::npos)
+      throw std::invalid_argument("multipart: CR or LF in the Content-Type of file field \"" +
+                                  quote_param(name) + "\"");
     parts.push_back("Content-Disposition: form-data; name=\"" + quote_param(name) +
                     "\"; filename=\"" + quote_param(file.filename) + "\"\r\nContent-Type: " +
                     (file.content_type.empty() ? "application/octet-stream" : file.content_type) +
                     "\r\n\r\n" + file.content);
+  }
   auto collides = [&](const std::string& b) {
     if (b.empty() || b.size() > 70) return true;
     for (const auto& p : parts)

@@ -50,7 +50,15 @@ std::string printable(std::string_view s) {
 }
 
 // Parses one field line into `into`; shared by the head and the chunked trailer section.
+// RFC 9110 §5.5: CR, LF or NUL in a field value is invalid and dangerous (a bare CR passed on,
+// e.g. in a cookie sent back, can end a line for another parser); the response is rejected.
+void check_field_octets(std::string_view l) {
+  if (l.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+    bad("CR, LF or NUL in a field line: \"" + printable(l) + "\"");
+}
+
 void field_line(std::string_view l, headers& into) {
+  check_field_octets(l);
   const auto colon = l.find(':');
   if (colon == std::string_view::npos) bad("field line without a colon: \"" + printable(l) + "\"");
   // RFC 9112 §5.1: no whitespace between name and colon; a client cannot reject the response for
@@ -125,6 +133,7 @@ void head_parser::line(std::string_view l) {
   if (l.front() == ' ' || l.front() == '\t') {
     // RFC 9112 §5.2: obs-fold is replaced by SP.
     if (head_.fields.empty()) bad("continuation line before any field");
+    check_field_octets(l);
     head_.fields.extend_last(" " + std::string(trim_ows(l)));
     return;
   }

@@ -30,7 +30,8 @@ response_head parse_status_line(std::string_view line);
 /// the head and no further, so the caller keeps the rest for the body. CRLF ends a line; a bare LF
 /// is accepted too (RFC 9112 §2.2) and a trailing CR is dropped. obs-fold continuation lines are
 /// replaced by a SP (RFC 9112 §5.2). A head over max_head octets, a field line without a colon or
-/// with an empty name, or a bad status line throws protocol_error.
+/// with an empty name, a field line holding a CR (other than the line end) or a NUL (RFC 9110
+/// §5.5), or a bad status line throws protocol_error. Trailer fields are read the same way.
 class head_parser {
  public:
   explicit head_parser(std::size_t max_head = 64 * 1024) : max_head_(max_head) {}

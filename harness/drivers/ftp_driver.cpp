@@ -265,7 +265,7 @@ void ftp_driver::validate(const scenario& scen) const {
         scen.fail(step.pointer, fmt::format("op '{}' needs args.{}", step.op, spec.name));
     for (const auto& [key, value] : step.args.items()) {
       const auto spec = std::find_if(it->second.begin(), it->second.end(),
-                                     [&key](const arg_spec& s) { return s.name == key; });
+                                     [&name = key](const arg_spec& s) { return s.name == name; });
       if (spec == it->second.end())
         scen.fail(step.pointer + "/args/" + key,
                   fmt::format("op '{}' takes no argument '{}'", step.op, key));

@@ -197,5 +197,18 @@ TEST(CookieJar, StoreIsBounded) {
   EXPECT_EQ(all.count("c3000"), 1u);
 }
 
+// Found by tests/fuzz/cookies: a CR in a Set-Cookie value was stored and sent back inside the
+// Cookie field.
+TEST(CookieJar, ValueWithAControlCharacterIsIgnored) {
+  using namespace std::string_literals;
+  cookie_jar jar;
+  jar.store(u("http://h/"), "c=3\r; d=4", t0);
+  jar.store(u("http://h/"), "n=1\0"s, t0);
+  jar.store(u("http://h/"), "x=1; Path=/\x7f", t0);
+  EXPECT_TRUE(jar.cookies().empty());
+  jar.store(u("http://h/"), "t=a\tb", t0);
+  EXPECT_EQ(jar.header_for(u("http://h/"), t0), "t=a\tb");
+}
+
 }  // namespace
 }  // namespace ph::clients::http

@@ -1,5 +1,7 @@
 #include "clients/http/multipart.hpp"
 
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 
 namespace http = ph::clients::http;
@@ -27,4 +29,15 @@ TEST(HttpMultipart, BoundaryNeverOccursInAPart) {
   EXPECT_EQ(enc.body.rfind("--" + boundary + "--\r\n"), enc.body.size() - boundary.size() - 6);
   const auto random = http::encode_multipart({{"k", "v"}}, {});
   EXPECT_NE(random.content_type.find("boundary="), std::string::npos);
+}
+
+// Found by tests/fuzz/multipart: a CR LF in a file's type ended the part's header section early
+// (the rest of the type was read as a header field, and a blank line in it as the content).
+TEST(HttpMultipart, ContentTypeWithCrOrLfIsRefused) {
+  EXPECT_THROW(http::encode_multipart({}, {{"f", {"a", "x", "text/plain\r\nX-Injected: 1"}}}),
+               std::invalid_argument);
+  EXPECT_THROW(http::encode_multipart({}, {{"f", {"a", "x", "q\"\n"}}}), std::invalid_argument);
+  EXPECT_THROW(http::encode_multipart({}, {{"f", {"a", "x", "text/plain\r"}}}),
+               std::invalid_argument);
+  EXPECT_NO_THROW(http::encode_multipart({}, {{"f", {"a", "x", "text/plain; charset=\"utf-8\""}}}));
 }

@@ -1,0 +1,8 @@
+// The judge's FTP rules (harness/rules/ftp): the session parser and every rule of the catalogue
+// over a transcript built from fuzzed records (see judge_rig.hpp).
+
+#include "tests/fuzz/judge_rig.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return ph::fuzz::run_judge("ftp", data, size);
+}

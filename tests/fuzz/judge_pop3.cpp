@@ -1,0 +1,8 @@
+// The judge's POP3 rules (harness/rules/pop3): the session parser and every rule of the catalogue
+// over a transcript built from fuzzed records (see judge_rig.hpp).
+
+#include "tests/fuzz/judge_rig.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return ph::fuzz::run_judge("pop3", data, size);
+}

@@ -1,0 +1,26 @@
+// The scenario loader as `protoharness check` runs it: TOML text to a scenario
+// (harness/model/scenario.cpp), then the fake server's and the driver's validation of their
+// parts. Bad input must end in scenario_error ("file:line: problem"); any other exception
+// escapes and is reported (an error that names no line), as is a crash or a hang.
+// Input: the TOML text.
+
+#include <string>
+
+#include "fakeservers/fake_server.hpp"
+#include "harness/model/scenario.hpp"
+#include "harness/protocols.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace ph::harness;
+  try {
+    const scenario scen = parse_scenario(std::string(ph::fuzz::bytes(data, size)), "fuzz.toml", "");
+    (void)scen.where("/server/step/0/expect");
+    const protocol_entry* p = find_protocol(scen.protocol);
+    if (p == nullptr) return 0;
+    ph::fakeservers::validate_server(scen);
+    p->client_driver.validate(scen);
+  } catch (const scenario_error&) {
+  }
+  return 0;
+}
