@@ -64,7 +64,8 @@ asio::awaitable<void> serve(tcp::socket sock, const served& sv,
 // upload), then closes.
 asio::awaitable<void> data_client(std::uint16_t port) {
   tcp::socket sock(co_await asio::this_coro::executor);
-  auto [ec] = co_await sock.async_connect({asio::ip::make_address("127.0.0.1"), port}, no_throw);
+  const tcp::endpoint server(asio::ip::make_address("127.0.0.1"), port);
+  auto [ec] = co_await sock.async_connect(server, no_throw);
   if (ec) co_return;
   boost::system::error_code ignored;
   sock.shutdown(tcp::socket::shutdown_send, ignored);
