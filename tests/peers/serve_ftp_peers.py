@@ -90,7 +90,7 @@ def main():
             run_peer(peer, port, out)
         finally:
             try:
-                rest, _ = serve.communicate(timeout=20)
+                rest, _ = serve.communicate(timeout=90)
             except subprocess.TimeoutExpired:
                 serve.kill()
                 rest, _ = serve.communicate()
