@@ -53,14 +53,22 @@ class line_index {
   std::vector<std::size_t> newlines_;
 };
 
-// Checks nesting before the TOML parser, which recurses once per array or inline table and
-// slows down with every dotted-key part, sees the text. A lexical scan: strings and comments
-// are skipped, and the depth of each key, [table] header, array and inline table is counted
-// from the root table as TOML nests them. It only has to agree with the parser on valid
-// TOML: the parser stops at the first error, so nothing after that point is nested by it.
-class nesting_check {
+// A literal as messages quote it: a value of megabytes is cut.
+std::string quoted_literal(std::string_view literal) {
+  constexpr std::size_t max = 40;
+  if (literal.size() <= max) return std::string(literal);
+  return std::string(literal.substr(0, max)) + "...";
+}
+
+// What the TOML parser must not see: nesting (it recurses once per array or inline table
+// and slows down with every dotted-key part) and binary integers it would overflow on. A
+// lexical scan: strings and comments are skipped, and the depth of each key, [table]
+// header, array and inline table is counted from the root table as TOML nests them. It only
+// has to agree with the parser on valid TOML: the parser stops at the first error, so
+// nothing after that point is nested by it.
+class prescan {
  public:
-  nesting_check(std::string_view text, const std::string& file, const line_index& lines)
+  prescan(std::string_view text, const std::string& file, const line_index& lines)
       : text_(text), file_(file), lines_(lines) {}
 
   void run() {
@@ -97,6 +105,8 @@ class nesting_check {
       } else if (c == ',') {
         key_expected_ = !open_.empty() && open_.back().kind == '{';
         ++i_;
+      } else if (bare_key_char(c) || c == '+') {
+        value_token();
       } else {
         ++i_;
       }
@@ -151,6 +161,22 @@ class nesting_check {
       if (parts >= scenario_max_depth) check(parts + 1, i_);
     }
     return parts;
+  }
+
+  // A number, boolean or date. toml11 reads a binary integer by doubling a signed place value
+  // once per digit, which overflows (undefined behaviour) from the 63rd digit on, leading
+  // zeros included: such a literal never reaches it.
+  void value_token() {
+    const std::size_t at = i_;
+    auto token_char = [](char c) { return bare_key_char(c) || c == '+' || c == '.' || c == ':'; };
+    while (i_ < text_.size() && token_char(text_[i_]))
+      ++i_;
+    const std::string_view token = text_.substr(at, i_ - at);
+    if (!token.starts_with("0b")) return;
+    constexpr std::ptrdiff_t max_digits = 62;
+    if (std::count_if(token.begin() + 2, token.end(), [](char c) { return c != '_'; }) > max_digits)
+      throw scenario_error(fmt::format("{}:{}: binary integer {} has more than {} digits", file_,
+                                       lines_.line_of(at), quoted_literal(token), max_digits));
   }
 
   // [a.b] opens table b two levels down; [[a.b]] an array at that depth and a table in it.
@@ -217,13 +243,6 @@ std::optional<source_span> span_of(const toml::value& v, std::string_view source
   const auto size = static_cast<std::size_t>(reg->last() - reg->first());
   if (offset + size > source.size()) return std::nullopt;
   return source_span{source.substr(offset, size), offset};
-}
-
-// A literal as messages quote it: a value of megabytes is cut.
-std::string quoted_literal(std::string_view literal) {
-  constexpr std::size_t max = 40;
-  if (literal.size() <= max) return std::string(literal);
-  return std::string(literal.substr(0, max)) + "...";
 }
 
 // toml11 saturates an integer that does not fit in 64 bits and a float out of range: check
@@ -437,7 +456,7 @@ scenario parse_scenario(const std::string& text, const std::string& file, const 
   s.file = file;
   s.id = id;
   const line_index index(text);
-  nesting_check(text, file, index).run();
+  prescan(text, file, index).run();
   toml::value root;
   try {
     std::istringstream in(text);
