@@ -102,8 +102,8 @@ TEST(HttpHeadParser, RejectsBadFieldsAndOversizedHeads) {
 // in a request (a cookie's value in the Cookie field). RFC 9110 §5.5.
 TEST(HttpHeadParser, RejectsCrOrNulInsideAFieldLine) {
   using namespace std::string_literals;
-  for (const std::string bad : {"Set-Cookie: a=1\rX-Injected: 1\r\n"s, "X: a\0b\r\n"s,
-                                "X: a\r\n \rfolded\r\n"s, "X\r: a\r\n"s}) {
+  for (const std::string& bad : {"Set-Cookie: a=1\rX-Injected: 1\r\n"s, "X: a\0b\r\n"s,
+                                 "X: a\r\n \rfolded\r\n"s, "X\r: a\r\n"s}) {
     EXPECT_EQ(error_of([&] { head_of("HTTP/1.1 200 OK\r\n" + bad + "\r\n"); }),
               http::errc::protocol_error)
         << bad;
