@@ -1,5 +1,7 @@
 #include "reports/encoding.hpp"
 
+#include <fmt/format.h>
+
 namespace ph::reports {
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
@@ -85,6 +87,11 @@ std::string visible(std::string_view bytes) {
 std::string visible_excerpt(std::string_view bytes, std::size_t max_bytes) {
   if (bytes.size() <= max_bytes) return visible(bytes);
   return visible(bytes.substr(0, utf8_safe_cut(bytes, max_bytes))) + "\u2026";
+}
+
+std::string evidence_cut_note(const harness::evidence& ev) {
+  if (!ev.cut()) return {};
+  return fmt::format(" ({} bytes in all, sha256 {})", ev.length, ev.sha256);
 }
 
 }  // namespace ph::reports

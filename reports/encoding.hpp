@@ -8,6 +8,7 @@
 
 #include "harness/model/base64.hpp"
 #include "harness/model/digest.hpp"
+#include "harness/model/result.hpp"
 
 namespace ph::reports {
 
@@ -28,6 +29,9 @@ std::string visible(std::string_view bytes);
 // visible(bytes), cut to at most `max_bytes` input bytes (on a UTF-8 boundary) and marked
 // with a trailing "…" when cut. For one-line excerpts in messages and consoles.
 std::string visible_excerpt(std::string_view bytes, std::size_t max_bytes = 120);
+
+// " (N bytes in all, sha256 X)" for evidence whose excerpt was cut, else empty.
+std::string evidence_cut_note(const harness::evidence& ev);
 
 // RFC 4648 §4 base64 with padding (the harness model's).
 using harness::base64_encode;
