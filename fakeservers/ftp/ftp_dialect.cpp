@@ -822,4 +822,10 @@ std::string ftp_dialect::mismatch_reply() const {
   return "500 Unexpected command (the script expected another)";
 }
 
+line_limit ftp_dialect::command_line_limit() const {
+  // RFC 959 §4.2: 500 "Syntax error, command unrecognized. This may include errors such as
+  // command line too long."
+  return {64 * 1024, "500 Command line too long", false};
+}
+
 }  // namespace ph::fakeservers::ftp
