@@ -227,6 +227,49 @@ TEST(FtpDialect, ModelTreeIsValidatedWithLocations) {
   }
 }
 
+// A client nesting directories without end (MKD d, CWD d, ...) meets the model's depth bound:
+// replies that quote the path stay short and the tree stays small.
+TEST(FtpDialect, NestedDirectoriesStopAtTheDepthBound) {
+  auto conns = run(model(), [](raw_client& c, std::uint16_t) {
+    login(c);
+    EXPECT_TRUE(c.cmd("CWD upload").starts_with("250"));
+    int made = 0;
+    std::string refused;
+    for (int i = 0; i < 1000; ++i) {
+      const std::string r = c.cmd("MKD d");
+      if (!r.starts_with("257")) {
+        refused = r;
+        break;
+      }
+      ++made;
+      ASSERT_TRUE(c.cmd("CWD d").starts_with("250"));
+    }
+    EXPECT_EQ(made, 255);  // /upload plus 255 levels: the default bound of 256
+    EXPECT_EQ(refused, "550 Path too long (the model allows 4096 octets, 256 levels)\r\n");
+    EXPECT_TRUE(c.cmd("CWD d").starts_with("550"));
+    EXPECT_TRUE(c.cmd("STOR d").starts_with("553"));  // RFC 959: STOR's "not allowed"
+    EXPECT_TRUE(c.cmd("PWD").starts_with("257"));
+  });
+  EXPECT_LT(conns[0].transcript.bytes(direction::server_to_client), 256u * 1024);
+}
+
+TEST(FtpDialect, PathLengthAndEntriesAreBoundedAsConfigured) {
+  run(model("[server.model]\nmax_path = 20\nmax_entries = 2\n"), [](raw_client& c, std::uint16_t) {
+    login(c);
+    EXPECT_TRUE(c.cmd("MKD upload/aaaaaaaaaaaaaaaaaaaa").starts_with("550 Path too long"));
+    EXPECT_TRUE(c.cmd("SIZE upload/aaaaaaaaaaaaaaaaaaaa").starts_with("550 Path too long"));
+    EXPECT_TRUE(c.cmd("MKD upload/a").starts_with("257"));
+    EXPECT_TRUE(c.cmd("MKD upload/b").starts_with("257"));
+    EXPECT_TRUE(c.cmd("MKD upload/c").starts_with("550 Too many entries"));
+    c.send("STOR upload/f\r\n");
+    EXPECT_TRUE(c.line().starts_with("552"));  // RFC 959: exceeded storage allocation
+    EXPECT_TRUE(c.cmd("RMD upload/a").starts_with("250"));
+    EXPECT_TRUE(c.cmd("MKD upload/c").starts_with("550 Too many entries"))
+        << "the bound counts what the connection made, not what is left";
+  });
+  EXPECT_THROW(validate_server(model("[server.model]\nmax_depth = 0\n")), harness::scenario_error);
+}
+
 TEST(FtpDialect, ScriptDataKeysAreValidated) {
   EXPECT_THROW(validate_server(scen("mode = \"script\"\n[[server.step]]\ndata_listen = \"x\"\n")),
                harness::scenario_error);
