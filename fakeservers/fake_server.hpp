@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,18 @@ struct server_options {
   // then released, so a long-running server (serve under load) does not grow; connections()
   // is then empty.
   bool keep_records = true;
+  // Replace, for every connection, the dialect's line limit (or the scenario's [server]
+  // line_limit) and the transcript limit (or [server] transcript_limit): serve's
+  // --line-limit and --transcript-limit. Checked against the same ranges (line_limit_range,
+  // transcript_limit_range); outside them the constructor throws scenario_error.
+  std::optional<std::size_t> line_limit;
+  std::optional<std::size_t> transcript_limit;
 };
+
+// The accepted values of a line limit and a transcript limit, in octets.
+inline constexpr std::size_t min_line_limit = 16, max_line_limit = std::size_t{1} << 30;
+inline constexpr std::size_t min_transcript_limit = 4096,
+                             max_transcript_limit = std::size_t{1} << 40;
 
 // What one client connection produced.
 struct connection_record {

@@ -325,6 +325,8 @@ scenario_result result_for_connection(fakeservers::connection_record rec, const 
     result.final = verdict::error;
   }
   if (!rec.transcript.events.empty()) result.duration = rec.transcript.events.back().at;
+  if (rec.transcript.elided)
+    result.duration = std::max(result.duration, rec.transcript.elided->last);
   result.connections.push_back(std::move(rec.transcript));
   judge(result, &scen);
   return result;

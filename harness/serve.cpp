@@ -1,5 +1,7 @@
 #include "harness/serve.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -32,10 +34,11 @@ class judge_queue {
     ready_.notify_one();
   }
 
-  // The next record; nullopt once closed and drained.
-  std::optional<fakeservers::connection_record> pop() {
+  // The next record, waiting up to `idle` for one; nullopt when none came in time or the
+  // queue is closed and drained (then closed_and_drained() is true).
+  std::optional<fakeservers::connection_record> pop(std::chrono::milliseconds idle) {
     std::unique_lock lock(mutex_);
-    ready_.wait(lock, [&] { return !items_.empty() || closed_; });
+    ready_.wait_for(lock, idle, [&] { return !items_.empty() || closed_; });
     if (items_.empty()) return std::nullopt;
     auto rec = std::move(items_.front());
     items_.pop_front();
@@ -43,10 +46,20 @@ class judge_queue {
     return rec;
   }
 
+  bool closed_and_drained() {
+    std::lock_guard lock(mutex_);
+    return closed_ && items_.empty();
+  }
+
   void close() {
     std::lock_guard lock(mutex_);
     closed_ = true;
     ready_.notify_all();
+  }
+
+  void trimmed() {
+    std::lock_guard lock(mutex_);
+    ++stats_.trims;
   }
 
   // Called by the judge thread after each record.
@@ -89,7 +102,22 @@ serve_stats serve(const scenario& scen, const serve_options& opts, const std::at
 
   std::exception_ptr failed;  // from on_result: rethrown once the server has stopped
   std::thread judge_thread([&] {
-    while (auto rec = queue.pop()) {
+    bool since_trim = false;  // judged something since memory was last handed back
+    while (true) {
+      auto rec = queue.pop(opts.trim_after);
+      if (!rec) {
+        if (since_trim) {
+          // A burst has ended: the server and the judge freed its buffers and transcripts,
+          // but the allocator keeps the pages unless asked (its arenas only shrink from the
+          // top). Hand them back so a long-running serve returns to its idle size.
+          ::malloc_trim(0);
+          since_trim = false;
+          queue.trimmed();
+        }
+        if (queue.closed_and_drained()) break;
+        continue;
+      }
+      since_trim = true;
       scenario_result r = result_for_connection(std::move(*rec), scen);
       const verdict v = r.final;
       if (opts.on_result && !failed) {

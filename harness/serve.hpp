@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -29,6 +30,10 @@ struct serve_options {
   std::function<void(scenario_result&)> on_result;
   // Called once, with the bound port, as soon as the server listens.
   std::function<void(std::uint16_t)> on_listening;
+  // When no finished connection has come for this long after a burst, the judge hands the
+  // memory the burst freed back to the system (malloc_trim), so RSS returns near its idle
+  // size instead of staying at the burst's peak.
+  std::chrono::milliseconds trim_after{200};
 };
 
 struct serve_stats {
@@ -36,6 +41,7 @@ struct serve_stats {
   std::array<std::uint64_t, 4> verdicts{};  // by harness::verdict
   std::uint64_t pauses = 0;                 // times the server waited for room in the queue
   std::size_t peak_queue = 0;               // most connections waiting for the judge at once
+  std::uint64_t trims = 0;                  // times freed memory was handed back after a burst
 
   [[nodiscard]] std::uint64_t count(verdict v) const {
     return verdicts[static_cast<std::size_t>(v)];

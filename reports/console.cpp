@@ -37,8 +37,8 @@ std::string console_line(const harness::scenario_result& result, const render_op
     }
     for (std::size_t k = 0; k < r.evidence.size() && k < max_evidence_shown; ++k) {
       const auto& ev = r.evidence[k];
-      out += fmt::format("        conn {}, event {}: {}\n", ev.connection, ev.event,
-                         visible_excerpt(clean(ev.excerpt)));
+      out += fmt::format("        conn {}, event {}: {}{}\n", ev.connection, ev.event,
+                         visible_excerpt(clean(ev.excerpt)), evidence_cut_note(ev));
     }
     if (r.evidence.size() > max_evidence_shown)
       out += fmt::format("        … {} more\n", r.evidence.size() - max_evidence_shown);

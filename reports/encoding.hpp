@@ -1,12 +1,14 @@
 #pragma once
 // Byte encodings the reports share: visible control characters, UTF-8 checks, base64 and
-// SHA-256 (small enough to carry here rather than make reports depend on OpenSSL).
+// SHA-256 (both the harness model's).
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 #include "harness/model/base64.hpp"
+#include "harness/model/digest.hpp"
+#include "harness/model/result.hpp"
 
 namespace ph::reports {
 
@@ -28,10 +30,13 @@ std::string visible(std::string_view bytes);
 // with a trailing "…" when cut. For one-line excerpts in messages and consoles.
 std::string visible_excerpt(std::string_view bytes, std::size_t max_bytes = 120);
 
+// " (N bytes in all, sha256 X)" for evidence whose excerpt was cut, else empty.
+std::string evidence_cut_note(const harness::evidence& ev);
+
 // RFC 4648 §4 base64 with padding (the harness model's).
 using harness::base64_encode;
 
-// FIPS 180-4 SHA-256 of `bytes`, as 64 lower-case hex digits.
-std::string sha256_hex(std::string_view bytes);
+// FIPS 180-4 SHA-256 of `bytes`, as 64 lower-case hex digits (the harness model's).
+using harness::sha256_hex;
 
 }  // namespace ph::reports

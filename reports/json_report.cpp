@@ -60,7 +60,16 @@ json transcript_json(const harness::transcript& t, const render_options& options
     put_bytes(je, bytes, "text", "base64");
     events.push_back(std::move(je));
   }
-  return {{"connection", t.connection}, {"channels", channels}, {"events", events}};
+  json out = {{"connection", t.connection}, {"channels", channels}, {"events", events}};
+  if (const auto& el = t.elided)
+    out["elided"] = {{"limit", el->limit},
+                     {"event", el->event},
+                     {"client_bytes", el->client_bytes},
+                     {"client_sha256", el->client_sha256},
+                     {"server_bytes", el->server_bytes},
+                     {"server_sha256", el->server_sha256},
+                     {"events", el->events}};
+  return out;
 }
 
 }  // namespace
@@ -74,6 +83,10 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
   for (const auto& t : r.connections) {
     up += t.bytes(direction::client_to_server);
     down += t.bytes(direction::server_to_client);
+    if (t.elided) {  // what crossed the wire, kept or not
+      up += t.elided->client_bytes;
+      down += t.elided->server_bytes;
+    }
   }
 
   json problems = json::array();
@@ -86,6 +99,10 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
     for (const auto& ev : rr.evidence) {
       json je = {{"connection", ev.connection}, {"event", ev.event}};
       put_bytes(je, text(ev.excerpt), "excerpt", "excerpt_base64");
+      if (ev.cut()) {
+        je["length"] = ev.length;
+        je["sha256"] = ev.sha256;
+      }
       evidence.push_back(std::move(je));
     }
     json jr = {{"outcome", harness::to_string(rr.result)},

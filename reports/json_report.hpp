@@ -20,14 +20,17 @@ nlohmann::json json_report(const std::vector<harness::scenario_result>& results,
                            const run_info& info, const render_options& options);
 
 // One scenario: id, file, protocol, summary, verdict, duration_ms, bytes {client_to_server,
-// server_to_client} (as recorded, before redaction), ops (client steps performed), problems,
-// rules [{id, rfc, level, level_text, outcome, message, evidence [{connection, event,
-// excerpt | excerpt_base64}]}], steps [{op, outcome, matched, mismatch, elapsed_ms}],
+// server_to_client} (as sent, before redaction, with what an elided transcript dropped), ops
+// (client steps performed), problems, rules [{id, rfc, level, level_text, outcome, message,
+// evidence [{connection, event, excerpt | excerpt_base64, and when the excerpt is cut: length
+// and sha256 of the whole}]}], steps [{op, outcome, matched, mismatch, elapsed_ms}],
 // transcripts [{connection, channels [{label, client, server}], events [{kind, dir, channel,
-// t_us, text | base64}]}] and client_log. Byte strings are "text" when valid UTF-8, else
-// "base64". Unless options.full_data, a data event over options.max_event_bytes keeps its
-// first options.head_bytes and adds "omitted_bytes" and "sha256" (of the whole event).
-// Credentials are masked as in the text form unless options.redact is false.
+// t_us, text | base64}], elided (when the recorder dropped the end: {limit, event,
+// client_bytes, client_sha256, server_bytes, server_sha256, events})}] and client_log. Byte
+// strings are "text" when valid UTF-8, else "base64". Unless options.full_data, a data event
+// over options.max_event_bytes keeps its first options.head_bytes and adds "omitted_bytes" and
+// "sha256" (of the whole event). Credentials are masked as in the text form unless
+// options.redact is false.
 nlohmann::json scenario_json(const harness::scenario_result& result, const render_options& options);
 
 // json_report() serialised with two-space indents; strings that are not valid UTF-8 (in

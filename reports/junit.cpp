@@ -42,8 +42,8 @@ class findings {
   }
 
   std::string evidence_line(const harness::evidence& ev) const {
-    return fmt::format("conn {}, event {}: {}", ev.connection, ev.event,
-                       visible_excerpt(clean(ev.excerpt)));
+    return fmt::format("conn {}, event {}: {}{}", ev.connection, ev.event,
+                       visible_excerpt(clean(ev.excerpt)), evidence_cut_note(ev));
   }
 
   // Failing rules of the given level (all levels when `only` is null), with evidence.

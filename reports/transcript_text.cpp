@@ -114,6 +114,9 @@ std::string render_connection(const harness::transcript& t, std::string_view id,
       if (!e.bytes.empty()) mid_line[e.dir] = e.bytes.back() != '\n';
     }
   }
+  if (t.elided)
+    out += fmt::format("# {} · conn {} · elided at event {}: {}\n", id, t.connection,
+                       t.elided->event, t.elided->describe());
   return out;
 }
 

@@ -24,6 +24,9 @@ namespace ph::reports {
 // as \xNN). TLS boundaries, closes, resets and notes are rows of their own ("-- ... --").
 // Unless options.full_data, an event over options.max_rows rows or max_event_bytes bytes
 // keeps its first rows and then says "… N more bytes (sha256 <of the whole event>)".
+// A transcript the recorder cut (transcript::elided) ends with a line saying so: the note
+// row where recording stopped, then "# <id> · conn N · elided at event E: <what was dropped,
+// with its SHA-256>".
 // With options.redact (the default) credentials are masked as `redactor` describes.
 // A result without connections renders as one header line saying so.
 std::string render_transcript(const harness::scenario_result& result,

@@ -26,6 +26,11 @@ class dialect {
                                                            std::string_view kind) const = 0;
   // The reply a script sends when the client's line does not match (then it stops).
   virtual std::string mismatch_reply() const = 0;
+  // The longest command line (HTTP: head line) the server reads, and the reply the RFC allows
+  // for a longer one. Generous on purpose: the server only bounds its memory, the judge's
+  // rules say whether a client broke the RFC's length. [server] line_limit and
+  // `serve --line-limit` replace `octets`.
+  virtual line_limit command_line_limit() const = 0;
 };
 
 // The dialect for a protocol name, or nullptr.

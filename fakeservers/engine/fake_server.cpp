@@ -30,20 +30,41 @@ struct server_config {
   std::vector<script_step> steps;           // script mode
   write_faults faults;                      // [server.faults], every connection
   std::optional<std::string> implicit_tls;  // certificate name when tls = "implicit"
+  session_limits limits;                    // the dialect's line limit, [server] overrides
 };
+
+// A [server] limit: an integer number of octets within [lo, hi].
+std::optional<std::size_t> octets(const harness::scenario& scen, const std::string& key,
+                                  std::size_t lo, std::size_t hi) {
+  if (!scen.server.contains(key)) return std::nullopt;
+  const json& v = scen.server[key];
+  if (!v.is_number_integer() || v.get<std::int64_t>() < static_cast<std::int64_t>(lo) ||
+      v.get<std::int64_t>() > static_cast<std::int64_t>(hi))
+    scen.fail("/server/" + key,
+              fmt::format("{} must be an integer from {} to {} (octets)", key, lo, hi));
+  return v.get<std::size_t>();
+}
+
+// The same ranges for a serve option (server_options), which names no file.
+void check_range(const char* what, std::size_t v, std::size_t lo, std::size_t hi) {
+  if (v < lo || v > hi)
+    throw harness::scenario_error(
+        fmt::format("{} must be an integer from {} to {} (octets), not {}", what, lo, hi, v));
+}
 
 server_config configure(const harness::scenario& scen, const dialect*& d) {
   d = find_dialect(scen.protocol);
   if (!d)
     scen.fail("/protocol", fmt::format("no fake server speaks '{}' (known: {})", scen.protocol,
                                        fmt::join(protocols(), ", ")));
-  static const std::set<std::string> known = {"mode",   "step", "override",   "model",
-                                              "faults", "tls",  "certificate"};
+  static const std::set<std::string> known = {"mode",        "step",       "override",
+                                              "model",       "faults",     "tls",
+                                              "certificate", "line_limit", "transcript_limit"};
   for (const auto& [key, _] : scen.server.items())
     if (!known.contains(key))
       scen.fail("/server/" + key,
                 fmt::format("unknown [server] key '{}' (mode, step, override, model, faults, "
-                            "tls, certificate)",
+                            "tls, certificate, line_limit, transcript_limit)",
                             key));
   server_config cfg;
   const std::string mode = scen.server["mode"];
@@ -68,6 +89,11 @@ server_config configure(const harness::scenario& scen, const dialect*& d) {
     else if (scen.server["tls"] != "none")
       scen.fail("/server/tls", "tls must be \"implicit\" or \"none\"");
   }
+  cfg.limits.line = d->command_line_limit();
+  if (auto n = octets(scen, "line_limit", min_line_limit, max_line_limit))
+    cfg.limits.line.octets = *n;
+  if (auto n = octets(scen, "transcript_limit", min_transcript_limit, max_transcript_limit))
+    cfg.limits.transcript = *n;
   d->validate(scen);
   return cfg;
 }
@@ -114,7 +140,8 @@ struct fake_server::impl {
   asio::awaitable<void> serve(tcp::socket sock, std::list<connection_record>::iterator it) {
     connection_record& rec = *it;
     {
-      session s(std::move(sock), tls_context("server"), scen, rec, opts.session_timeout);
+      session s(std::move(sock), tls_context("server"), scen, rec, opts.session_timeout,
+                cfg.limits);
       live.insert(&s);
       s.faults() = cfg.faults;
       try {
@@ -153,6 +180,15 @@ fake_server::fake_server(const harness::scenario& scen, server_options opts)
   impl_->scen = scen;
   impl_->opts = std::move(opts);
   impl_->cfg = configure(impl_->scen, impl_->d);
+  auto& limits = impl_->cfg.limits;
+  if (auto n = impl_->opts.line_limit) {
+    check_range("the line limit", *n, min_line_limit, max_line_limit);
+    limits.line.octets = *n;
+  }
+  if (auto n = impl_->opts.transcript_limit) {
+    check_range("the transcript limit", *n, min_transcript_limit, max_transcript_limit);
+    limits.transcript = *n;
+  }
 }
 
 fake_server::~fake_server() {

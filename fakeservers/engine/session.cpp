@@ -52,12 +52,14 @@ write_faults write_faults::parse(const harness::scenario& scen, const json& j,
 
 session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls,
                  const harness::scenario& scen, connection_record& rec,
-                 std::chrono::milliseconds timeout)
+                 std::chrono::milliseconds timeout, session_limits limits)
     : socket_(std::move(socket)),
       tls_ctx_(tls),
       deadline_(socket_.get_executor()),
       scen_(scen),
       record_(rec),
+      recorder_(rec.transcript, limits.transcript),
+      line_limit_(std::move(limits.line)),
       start_(std::chrono::steady_clock::now()) {
   auto& sock = socket_;
   sock.set_option(asio::ip::tcp::no_delay(true));
@@ -74,7 +76,7 @@ session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls,
   };
   ch.client_endpoint = endpoint(remote);
   ch.server_endpoint = endpoint(local);
-  record_.transcript.channels.push_back(ch);
+  recorder_.add_channel(ch);
   record(event_kind::open, direction::client_to_server,
          ch.client_endpoint + " -> " + ch.server_endpoint);
   // The session bound: when it fires, the socket closes and every pending operation fails.
@@ -91,6 +93,7 @@ session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls,
 session::~session() {
   *alive_ = false;
   deadline_.cancel();
+  recorder_.finish();
 }
 
 void session::abort(std::string why) {
@@ -114,7 +117,7 @@ std::chrono::microseconds session::now() const {
 }
 
 void session::record(event_kind kind, direction dir, std::string bytes, int channel) {
-  record_.transcript.events.push_back({kind, dir, channel, now(), std::move(bytes)});
+  recorder_.add({kind, dir, channel, now(), std::move(bytes)});
 }
 
 void session::note(std::string text) {
@@ -181,22 +184,72 @@ awaitable<std::size_t> session::read_some() {
   co_return n;
 }
 
-awaitable<std::optional<std::string>> session::read_line() {
+awaitable<std::optional<std::string>> session::read_piece(std::size_t max) {
   while (true) {
     auto lf = inbuf_.find('\n');
-    if (lf != std::string::npos) {
+    if (lf != std::string::npos && lf < max) {
       std::string line = inbuf_.substr(0, lf + 1);
       inbuf_.erase(0, lf + 1);
       co_return line;
     }
-    if (inbuf_.size() >= max_line) {
-      std::string line = inbuf_.substr(0, max_line);
-      inbuf_.erase(0, max_line);
-      co_return line;
+    if (inbuf_.size() >= max) {
+      std::string piece = inbuf_.substr(0, max);
+      inbuf_.erase(0, max);
+      co_return piece;
     }
     std::size_t got = co_await read_some();
     if (got == 0 && eof_) {
       if (inbuf_.empty()) co_return std::nullopt;
+      std::string rest = std::move(inbuf_);
+      inbuf_.clear();
+      co_return rest;
+    }
+  }
+}
+
+awaitable<std::optional<std::string>> session::read_line(std::string_view too_long_reply) {
+  const std::size_t limit = line_limit_.octets;
+  while (true) {
+    if (discarding_) {
+      // The rest of an over-long line: dropped as it arrives (the transcript has it).
+      auto lf = inbuf_.find('\n');
+      if (lf == std::string::npos) {
+        inbuf_.clear();
+      } else {
+        inbuf_.erase(0, lf + 1);
+        discarding_ = false;
+        continue;
+      }
+    } else {
+      auto lf = inbuf_.find('\n');
+      if (lf != std::string::npos && (limit == 0 || lf < limit)) {
+        std::string line = inbuf_.substr(0, lf + 1);
+        inbuf_.erase(0, lf + 1);
+        co_return line;
+      }
+      // Longer than the limit, terminator included: it ends past it or has not ended yet.
+      if (limit != 0 && (lf != std::string::npos || inbuf_.size() >= limit)) {
+        const std::string_view reply = too_long_reply.empty() ? line_limit_.reply : too_long_reply;
+        note(fmt::format(
+            "client line longer than the line limit ({} octets): server answers and {}", limit,
+            line_limit_.close ? "closes the connection" : "drops the line through its end"));
+        if (lf != std::string::npos) {
+          inbuf_.erase(0, lf + 1);
+        } else {
+          inbuf_.clear();
+          discarding_ = true;
+        }
+        co_await send_line(reply);
+        if (line_limit_.close) {
+          co_await close();
+          co_return std::nullopt;
+        }
+        continue;
+      }
+    }
+    std::size_t got = co_await read_some();
+    if (got == 0 && eof_) {
+      if (inbuf_.empty() || discarding_) co_return std::nullopt;
       std::string rest = std::move(inbuf_);
       inbuf_.clear();
       co_return rest;
@@ -221,13 +274,14 @@ awaitable<std::optional<std::string>> session::read_until(std::string_view termi
 
 awaitable<std::optional<std::string>> session::read_dot_block() {
   std::string block;
-  bool at_line_start = true;  // the previous line ended with CRLF (or the block is empty)
   while (true) {
-    auto line = co_await read_line();
+    auto line = co_await read_piece(max_piece);
     if (!line) co_return std::nullopt;
+    // At a line start when the block is empty or its last line ended with CRLF (a piece cut
+    // inside a long line, or after its CR, is no line end).
+    const bool at_line_start = block.empty() || block.ends_with("\r\n");
     block += *line;
     if (at_line_start && *line == ".\r\n") co_return block;
-    at_line_start = line->ends_with("\r\n");
   }
 }
 
@@ -414,10 +468,14 @@ awaitable<void> session::stall() {
 
 awaitable<void> session::wait_for_client_close() {
   // Drains (and records) whatever the client still sends until it closes or the
-  // session deadline fires; the bytes go to the transcript for the rules to judge.
-  while (!eof_)
+  // session deadline fires; the bytes go to the transcript for the rules to judge, and are
+  // not kept here.
+  while (!eof_) {
+    inbuf_.clear();
     co_await read_some();
+  }
   inbuf_.clear();
+  discarding_ = false;
   open_ = false;
   deadline_.cancel();
 }
@@ -528,8 +586,7 @@ awaitable<bool> session::data_open() {
   auto remote = sock.remote_endpoint(ignored);
   ch.client_endpoint = endpoint_text(remote);
   ch.server_endpoint = endpoint_text(local);
-  data_->index = static_cast<int>(record_.transcript.channels.size());
-  record_.transcript.channels.push_back(ch);
+  data_->index = recorder_.add_channel(ch);
   record(event_kind::open, passive ? direction::client_to_server : direction::server_to_client,
          passive ? ch.client_endpoint + " -> " + ch.server_endpoint
                  : ch.server_endpoint + " -> " + ch.client_endpoint,
@@ -664,9 +721,11 @@ awaitable<std::optional<std::string>> session::data_read_all() {
 
 awaitable<void> session::data_wait_close() {
   if (!data_connected()) co_return;
-  std::string ignored;
-  while (!data_->eof)
+  std::string ignored;  // recorded by data_read_some, not kept here
+  while (!data_->eof) {
+    ignored.clear();
     co_await data_read_some(ignored);
+  }
   co_await data_close();
 }
 

@@ -35,6 +35,22 @@ struct write_faults {
   static write_faults parse(const harness::scenario& scen, const json& j, const std::string& ptr);
 };
 
+// The longest line a client may send where the server reads a command (in HTTP: a head
+// line), and what the server answers a longer one. Each dialect declares its own
+// (dialect::command_line_limit); the session applies it in read_line().
+struct line_limit {
+  std::size_t octets = 0;  // the longest line accepted, terminator included; 0: no limit
+  std::string reply;       // sent with send_line() once a line passes `octets`
+  bool close = false;      // after the reply the server closes instead of reading on
+};
+
+// Bounds on what one connection may make the server hold.
+struct session_limits {
+  line_limit line;
+  // Bytes of transcript kept for the connection (harness::transcript_recorder); 0: no limit.
+  std::size_t transcript = harness::transcript_recorder::default_limit;
+};
+
 // Thrown inside a session to end it early (the client went away, a fault closed it).
 struct session_ended {
   std::string why;
@@ -43,7 +59,7 @@ struct session_ended {
 class session {
  public:
   session(asio::ip::tcp::socket socket, asio::ssl::context& tls, const harness::scenario& scen,
-          connection_record& record, std::chrono::milliseconds timeout);
+          connection_record& record, std::chrono::milliseconds timeout, session_limits limits = {});
   ~session();
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -56,8 +72,12 @@ class session {
   write_faults& faults() { return faults_; }
 
   // The next line from the client, raw (terminated by LF, which may lack its CR), or
-  // nullopt at EOF. A line is cut at max_line bytes and returned without a terminator.
-  awaitable<std::optional<std::string>> read_line();
+  // nullopt at EOF. A line longer than the line limit is never returned nor held: once it
+  // passes the limit the server sends the limit's reply (`too_long_reply` instead when not
+  // empty; it must outlive the call), then either closes the connection (line_limit::close:
+  // nullopt) or drops the line's bytes as they arrive, through its LF, and reads on. The
+  // transcript still records every byte (up to its own limit).
+  awaitable<std::optional<std::string>> read_line(std::string_view too_long_reply = {});
   // True when read_line() would return at once: a whole line is already buffered.
   bool line_buffered() const { return inbuf_.find('\n') != std::string::npos; }
   // Reads until `terminator` (e.g. "\r\n.\r\n"); nullopt at EOF. The terminator is included.
@@ -132,6 +152,8 @@ class session {
 
  private:
   awaitable<std::size_t> read_some();
+  // A line (through LF) or, when none ends within `max` bytes, the first `max` bytes.
+  awaitable<std::optional<std::string>> read_piece(std::size_t max);
   std::size_t read_ready(boost::system::error_code& ec);
   awaitable<void> write_all(std::string_view bytes);
   void record(harness::event_kind kind, harness::direction dir, std::string bytes, int channel = 0);
@@ -147,8 +169,11 @@ class session {
   asio::steady_timer deadline_;
   const harness::scenario& scen_;
   connection_record& record_;
+  harness::transcript_recorder recorder_;
+  line_limit line_limit_;
   write_faults faults_;
   std::string inbuf_;
+  bool discarding_ = false;  // dropping the rest of an over-long line through its LF
   std::chrono::steady_clock::time_point start_;
   bool open_ = true;
   bool eof_ = false;
@@ -159,7 +184,8 @@ class session {
   std::optional<asio::ip::tcp::endpoint> target_;
   std::unique_ptr<data_channel> data_;
   int data_count_ = 0;
-  static constexpr std::size_t max_line = 1 << 20;
+  // Dot-terminated blocks are read in pieces of at most this (lines longer are split).
+  static constexpr std::size_t max_piece = 1 << 20;
 };
 
 // The content of a raw dot-terminated block: transparency dots removed, terminator dropped.

@@ -62,6 +62,12 @@ struct model_config {
       "REST STREAM", "SIZE", "UTF8"};
   bool tls = true;  // AUTH TLS offered and accepted
   node root = make_dir();
+  // Bounds on what one connection may build (RFC 959 sets none; these keep the model's memory
+  // and its replies, which quote whole paths, small): a path's length in octets and depth in
+  // directories, and the entries (MKD, new files) it may create.
+  std::size_t max_path = 4096;
+  std::size_t max_depth = 256;
+  std::size_t max_entries = 10000;
 };
 
 model_config build_default_model() {
@@ -193,9 +199,16 @@ model_config parse_model(const harness::scenario& scen) {
       if (!v.is_string() || !valid_perm(v.get<std::string>()))
         scen.fail(at, "root_perm must look like \"rwxr-xr-x\"");
       // Applied after the loop: keys come in name order, and "tree" would replace the root.
+    } else if (key == "max_path" || key == "max_depth" || key == "max_entries") {
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 1000000)
+        scen.fail(at, fmt::format("{} must be an integer from 1 to 1000000", key));
+      (key == "max_path"    ? m.max_path
+       : key == "max_depth" ? m.max_depth
+                            : m.max_entries) = v.get<std::size_t>();
     } else {
       scen.fail(at, fmt::format("unknown [server.model] key '{}' (greeting, users, anonymous, "
-                                "features, tls, tree, root_perm)",
+                                "features, tls, tree, root_perm, max_path, max_depth, "
+                                "max_entries)",
                                 key));
     }
   }
@@ -269,7 +282,7 @@ std::string mlsd_line(const std::string& name, const node& n, bool parent_writab
                      name);
 }
 
-enum class resolve_error { none, escape, invalid, missing };
+enum class resolve_error { none, escape, invalid, missing, too_long };
 
 class model_session {
  public:
@@ -313,7 +326,8 @@ class model_session {
   }
 
   // Resolves a client path inside the virtual tree; ".." never climbs above the root and
-  // NUL bytes are refused (RFC 2577 §6 spirit: nothing outside the served tree).
+  // NUL bytes are refused (RFC 2577 §6 spirit: nothing outside the served tree). A path
+  // deeper or longer (as "/a/b") than the model's bounds is too_long.
   resolve_error resolve(const std::string& arg, std::vector<std::string>& out) const {
     if (arg.find('\0') != std::string::npos) return resolve_error::invalid;
     std::vector<std::string> parts = arg.starts_with('/') ? std::vector<std::string>{} : cwd_;
@@ -327,12 +341,22 @@ class model_session {
         parts.pop_back();
       } else if (!piece.empty() && piece != ".") {
         parts.push_back(piece);
+        if (parts.size() > cfg_.max_depth) return resolve_error::too_long;
       }
       if (slash == std::string::npos) break;
       at = slash + 1;
     }
+    std::size_t length = 0;
+    for (const auto& p : parts)
+      length += 1 + p.size();
+    if (length > cfg_.max_path) return resolve_error::too_long;
     out = std::move(parts);
     return resolve_error::none;
+  }
+
+  awaitable<void> refuse_too_long(const std::string& code) {
+    co_await reply(fmt::format("{} Path too long (the model allows {} octets, {} levels)", code,
+                               cfg_.max_path, cfg_.max_depth));
   }
 
   node* lookup(const std::vector<std::string>& parts) {
@@ -359,18 +383,29 @@ class model_session {
       co_await reply("550 Permission denied: path outside the served tree");
       co_return nullptr;
     }
+    if (e == resolve_error::too_long) {
+      co_await refuse_too_long("550");
+      co_return nullptr;
+    }
     node* n = lookup(parts);
     if (!n) co_await reply("550 No such file or directory");
     if (path) *path = parts;
     co_return n;
   }
 
-  // The parent directory of arg (must exist, be writable) and the new name.
-  awaitable<node*> parent_of(std::string arg, std::string& name) {
+  // The parent directory of arg (must exist, be writable) and the new name. A path past the
+  // model's bounds is refused with `too_long_code`: 553 "File name not allowed" where RFC 959
+  // lists it (STOR, APPE, RNTO), else 550.
+  awaitable<node*> parent_of(std::string arg, std::string& name,
+                             std::string too_long_code = "550") {
     std::vector<std::string> parts;
     auto e = resolve(arg, parts);
     if (e == resolve_error::invalid) {
       co_await reply("501 Invalid character in pathname");
+      co_return nullptr;
+    }
+    if (e == resolve_error::too_long) {
+      co_await refuse_too_long(too_long_code);
       co_return nullptr;
     }
     if (e == resolve_error::escape || parts.empty()) {
@@ -473,11 +508,18 @@ class model_session {
 
   awaitable<void> store(std::string verb, std::string arg) {
     std::string name;
-    node* dir = co_await parent_of(arg, name);
+    const std::string not_allowed = "553";
+    node* dir = co_await parent_of(arg, name, not_allowed);
     if (!dir) co_return;
     auto it = dir->children.find(name);
     if (it != dir->children.end() && it->second.dir) {
       co_await reply("550 Is a directory");
+      co_return;
+    }
+    if (it == dir->children.end() && created_ >= cfg_.max_entries) {
+      co_await reply(fmt::format(
+          "552 Exceeded storage allocation (the model allows {} new entries per connection)",
+          cfg_.max_entries));
       co_return;
     }
     std::size_t offset = rest_;
@@ -491,7 +533,10 @@ class model_session {
     }
     std::string bytes = type_ascii_ ? from_netascii(*got) : std::move(*got);
     node& f = dir->children[name];
-    if (f.perm.empty()) f = make_file("");
+    if (f.perm.empty()) {
+      f = make_file("");
+      ++created_;
+    }
     if (verb == "APPE")
       f.set_content(f.content() + bytes);
     else if (offset > 0)  // RFC 3659 §5.5: REST then STOR overwrites from the marker
@@ -635,8 +680,13 @@ class model_session {
       if (dir) {
         if (dir->children.contains(name)) {
           co_await reply("550 File exists");
+        } else if (created_ >= cfg_.max_entries) {
+          co_await reply(
+              fmt::format("550 Too many entries (the model allows {} new ones per connection)",
+                          cfg_.max_entries));
         } else {
           dir->children[name] = make_dir();
+          ++created_;
           std::vector<std::string> p;
           resolve(arg, p);
           co_await reply(fmt::format("257 {} created", quote_path(join(p))));
@@ -680,7 +730,8 @@ class model_session {
         std::string from = std::exchange(rename_from_, std::string());
         node* from_dir = co_await parent_of(from, from_name);
         if (from_dir) {
-          node* to_dir = co_await parent_of(arg, to_name);
+          const std::string not_allowed = "553";
+          node* to_dir = co_await parent_of(arg, to_name, not_allowed);
           if (to_dir) {
             node moved = std::move(from_dir->children.at(from_name));
             from_dir->children.erase(from_name);
@@ -789,6 +840,7 @@ class model_session {
   std::string user_;
   std::string rename_from_;
   std::size_t rest_ = 0;
+  std::size_t created_ = 0;  // entries this connection made (bounded by max_entries)
   bool logged_in_ = false;
   bool type_ascii_ = true;  // RFC 959 §3.1.1.1: ASCII is the default type
   bool pbsz_ = false;
@@ -820,6 +872,12 @@ awaitable<std::optional<std::string>> ftp_dialect::read_block(session&, std::str
 
 std::string ftp_dialect::mismatch_reply() const {
   return "500 Unexpected command (the script expected another)";
+}
+
+line_limit ftp_dialect::command_line_limit() const {
+  // RFC 959 §4.2: 500 "Syntax error, command unrecognized. This may include errors such as
+  // command line too long."
+  return {64 * 1024, "500 Command line too long", false};
 }
 
 }  // namespace ph::fakeservers::ftp

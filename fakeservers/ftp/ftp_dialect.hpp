@@ -12,6 +12,7 @@ class ftp_dialect final : public dialect {
   awaitable<std::optional<std::string>> read_block(session& s,
                                                    std::string_view kind) const override;
   std::string mismatch_reply() const override;
+  line_limit command_line_limit() const override;
 };
 
 }  // namespace ph::fakeservers::ftp

@@ -112,13 +112,20 @@ std::string reason_for(int status) {
 
 constexpr std::size_t max_head_lines = 200;
 
+// RFC 9110 §15.5.15: a request line past the line limit (its target, in practice) gets 414;
+// field lines get the dialect's 431.
+constexpr std::string_view uri_too_long =
+    "HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\nConnection: close\r\n";
+
 // Reads field lines (and the request line first when asked) through the empty line.
 // nullopt at EOF before the head is complete.
 awaitable<std::optional<std::string>> read_head(session& s, bool with_request_line) {
   std::string head;
   bool first = with_request_line;
   for (std::size_t n = 0; n < max_head_lines; ++n) {
-    auto line = co_await s.read_line();
+    std::string_view too_long;  // empty: the dialect's reply
+    if (first) too_long = uri_too_long;
+    auto line = co_await s.read_line(too_long);
     if (!line) co_return std::nullopt;
     head += *line;
     bool empty = *line == "\r\n" || *line == "\n";
@@ -962,6 +969,15 @@ awaitable<std::optional<std::string>> http_dialect::read_block(session& s,
 std::string http_dialect::mismatch_reply() const {
   // send_line appends the final CRLF that ends the head.
   return "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n";
+}
+
+line_limit http_dialect::command_line_limit() const {
+  // RFC 6585 §5: 431 for a header field line too long (the request line gets 414, RFC 9110
+  // §15.5.15, from read_head). The connection closes: the rest of the head cannot be framed.
+  return {64 * 1024,
+          "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: "
+          "close\r\n",
+          true};
 }
 
 }  // namespace ph::fakeservers::http

@@ -59,6 +59,7 @@ class http_dialect final : public dialect {
   awaitable<std::optional<std::string>> read_block(session& s,
                                                    std::string_view kind) const override;
   std::string mismatch_reply() const override;
+  line_limit command_line_limit() const override;
 };
 
 }  // namespace ph::fakeservers::http

@@ -994,4 +994,9 @@ std::string nntp_dialect::mismatch_reply() const {
   return "500 protoharness: not what the script expected";
 }
 
+line_limit nntp_dialect::command_line_limit() const {
+  // RFC 3977 §3.1: a command line is at most 512 octets; 501 is the syntax-error reply.
+  return {64 * 1024, "501 Command line too long", false};
+}
+
 }  // namespace ph::fakeservers::nntp

@@ -764,4 +764,9 @@ std::string pop3_dialect::mismatch_reply() const {
   return "-ERR protoharness: not what the script expected";
 }
 
+line_limit pop3_dialect::command_line_limit() const {
+  // RFC 2449 §4: commands up to 255 octets (RFC 1939 said 40 for arguments); -ERR otherwise.
+  return {64 * 1024, "-ERR line too long", false};
+}
+
 }  // namespace ph::fakeservers::pop3

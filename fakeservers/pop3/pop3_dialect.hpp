@@ -21,6 +21,7 @@ class pop3_dialect final : public dialect {
                                                    std::string_view kind) const override;
   // "-ERR protoharness: not what the script expected".
   std::string mismatch_reply() const override;
+  line_limit command_line_limit() const override;
 };
 
 }  // namespace ph::fakeservers::pop3

@@ -403,4 +403,10 @@ std::string smtp_dialect::mismatch_reply() const {
   return "503 5.5.1 protoharness: not what the script expected";
 }
 
+line_limit smtp_dialect::command_line_limit() const {
+  // RFC 5321 §4.5.3.1.4-6: command lines are 512 octets, text lines 1000; a longer one is
+  // answered "500 Line too long" (X.5.6: the enhanced code RFC 4954 gives a too-long line).
+  return {64 * 1024, "500 5.5.6 Line too long", false};
+}
+
 }  // namespace ph::fakeservers::smtp

@@ -404,6 +404,17 @@ int main(int argc, char** argv) {
                    "Finished connections that may wait for the judge; when full the server "
                    "pauses until there is room")
       ->check(CLI::Range(1, 1000000));
+  std::optional<std::size_t> line_limit, transcript_limit;
+  serve
+      ->add_option("--line-limit", line_limit,
+                   "Longest client command line (octets, CRLF included) before the server "
+                   "answers the protocol's 'line too long' reply (default: the protocol's, 65536)")
+      ->check(CLI::Range(fakeservers::min_line_limit, fakeservers::max_line_limit));
+  serve
+      ->add_option("--transcript-limit", transcript_limit,
+                   "Bytes of transcript kept per connection; past it the rest is counted and "
+                   "hashed, not kept (default 16777216)")
+      ->check(CLI::Range(fakeservers::min_transcript_limit, fakeservers::max_transcript_limit));
 
   // An unsigned count: digits only (CLI11 would wrap "-1" into the largest unsigned value).
   const CLI::Validator counts(
@@ -501,6 +512,8 @@ int main(int argc, char** argv) {
       so.server.bind = address;
       so.server.port = static_cast<std::uint16_t>(port);
       so.server.session_timeout = std::chrono::milliseconds(timeout_ms);
+      so.server.line_limit = line_limit;
+      so.server.transcript_limit = transcript_limit;
       so.count = static_cast<std::uint64_t>(std::max(count, 0));
       so.queue_limit = judge_queue;
       return cmd_serve(serve_file, model, so, serve_report_dir, render, serve_summary);

@@ -3,6 +3,7 @@
 // scenario verdict that CI gates on.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,8 +36,12 @@ std::string_view to_string(outcome o);
 // Where in the transcript a rule found its evidence.
 struct evidence {
   int connection = 0;
-  int event = -1;       // index into transcript::events, -1 when not tied to one event
-  std::string excerpt;  // the offending bytes, raw
+  int event = -1;            // index into transcript::events, -1 when not tied to one event
+  std::string excerpt;       // the offending bytes, raw: their beginning when they are long
+  std::uint64_t length = 0;  // of all the offending bytes (excerpt.size() when not cut)
+  std::string sha256;        // of all the offending bytes when the excerpt is cut, else empty
+
+  [[nodiscard]] bool cut() const { return excerpt.size() < length; }
 };
 
 struct rule_result {

@@ -6,14 +6,13 @@ namespace {
 
 // Enough evidence to find every kind of break without flooding a report.
 constexpr std::size_t max_evidence = 8;
-constexpr std::size_t max_excerpt = 80;
 
 }  // namespace
 
 void findings::add(std::vector<finding>& to, std::string message, int event,
                    std::string_view bytes) {
   if (to.size() >= max_evidence) return;
-  to.push_back({std::move(message), evidence{0, event, std::string(bytes.substr(0, max_excerpt))}});
+  to.push_back({bounded_message(std::move(message)), make_evidence(event, bytes)});
 }
 
 void findings::fail(std::string message, int event, std::string_view bytes) {

@@ -68,6 +68,25 @@ std::vector<rule_result> judge(std::string_view protocol,
 // Helpers for rule implementations.
 rule_result pass(const rule_info& info, std::string message = {});
 rule_result not_applicable(const rule_info& info, std::string message = {});
+// The message is bounded (bounded_message).
 rule_result fail(const rule_info& info, std::string message, std::vector<evidence> ev);
+
+// Evidence and messages hold excerpts, never whole client bytes: a client may send a 100 MB
+// line, and a verdict must stay small.
+inline constexpr std::size_t max_excerpt = 80;   // bytes of evidence kept
+inline constexpr std::size_t max_message = 300;  // bytes of a verdict message kept
+// Bytes of a command keyword a session parser keeps (every protocol's keywords are short; a
+// client's 100 MB "keyword" must not be copied whole).
+inline constexpr std::size_t max_verb = 64;
+
+// Evidence at `event` of `bytes`, the whole offending bytes: the first max_excerpt of them,
+// their length and, when cut, the SHA-256 of all of them. The one place evidence is made.
+evidence make_evidence(int event, std::string_view bytes);
+
+// At most `max` bytes of `bytes` from `at`, for quoting client bytes inside a message.
+std::string excerpt(std::string_view bytes, std::size_t at = 0, std::size_t max = 80);
+
+// `text` if it is at most max_message bytes, else its beginning and how much was cut.
+std::string bounded_message(std::string text);
 
 }  // namespace ph::harness::rules

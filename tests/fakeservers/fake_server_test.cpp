@@ -1,15 +1,12 @@
 #include "fakeservers/fake_server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers {
 namespace {
@@ -18,53 +15,7 @@ using harness::direction;
 using harness::event_kind;
 using namespace std::chrono_literals;
 
-// A raw loopback peer: exact bytes out, whatever arrives in, with a receive timeout.
-class raw_client {
- public:
-  explicit raw_client(std::uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{2, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  ~raw_client() { close_now(); }
-  void send(const std::string& bytes) {
-    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(bytes.size()));
-  }
-  // Reads until `until` has arrived (or EOF / timeout); returns everything read.
-  std::string read_until(const std::string& until) {
-    while (buf_.find(until) == std::string::npos) {
-      char tmp[4096];
-      ssize_t n = recv(fd_, tmp, sizeof tmp, 0);
-      if (n <= 0) break;
-      buf_.append(tmp, static_cast<std::size_t>(n));
-    }
-    auto at = buf_.find(until);
-    std::string out = at == std::string::npos ? buf_ : buf_.substr(0, at + until.size());
-    buf_.erase(0, out.size());
-    return out;
-  }
-  // True when the next read finds the server's orderly close (FIN), false on data, a reset
-  // or the receive timeout.
-  bool orderly_eof() {
-    if (!buf_.empty()) return false;
-    char tmp[1];
-    return recv(fd_, tmp, sizeof tmp, 0) == 0;
-  }
-  void close_now() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-  std::string buf_;
-};
+using test::raw_client;
 
 harness::scenario scenario_from(const std::string& toml) {
   return harness::parse_scenario(toml, "test.toml", "test/scenario");

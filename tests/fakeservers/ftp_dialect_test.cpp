@@ -1,15 +1,11 @@
 #include "fakeservers/ftp/ftp_dialect.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <functional>
 
 #include <gtest/gtest.h>
 
 #include "fakeservers/engine/script.hpp"
+#include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers::ftp {
 namespace {
@@ -18,60 +14,7 @@ using harness::direction;
 using harness::event_kind;
 using namespace std::chrono_literals;
 
-// A raw loopback peer: exact bytes out, whatever arrives in, with a receive timeout.
-class raw_client {
- public:
-  explicit raw_client(std::uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{2, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  ~raw_client() { close_now(); }
-  void send(const std::string& bytes) {
-    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(bytes.size()));
-  }
-  std::string read_until(const std::string& until) {
-    while (buf_.find(until) == std::string::npos) {
-      char tmp[65536];
-      ssize_t n = recv(fd_, tmp, sizeof tmp, 0);
-      if (n <= 0) break;
-      buf_.append(tmp, static_cast<std::size_t>(n));
-    }
-    auto at = buf_.find(until);
-    std::string out = at == std::string::npos ? buf_ : buf_.substr(0, at + until.size());
-    buf_.erase(0, out.size());
-    return out;
-  }
-  // Everything until the peer closes.
-  std::string read_all() {
-    std::string out = std::move(buf_);
-    buf_.clear();
-    char tmp[65536];
-    ssize_t n;
-    while ((n = recv(fd_, tmp, sizeof tmp, 0)) > 0)
-      out.append(tmp, static_cast<std::size_t>(n));
-    return out;
-  }
-  std::string line() { return read_until("\r\n"); }
-  std::string cmd(const std::string& text) {
-    send(text + "\r\n");
-    return line();
-  }
-  void close_now() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-  std::string buf_;
-};
+using test::raw_client;
 
 // The port of a "227 ... (h1,h2,h3,h4,p1,p2)" or "229 ... (|||port|)" reply.
 std::uint16_t reply_port(const std::string& reply) {
@@ -282,6 +225,49 @@ TEST(FtpDialect, ModelTreeIsValidatedWithLocations) {
   } catch (const harness::scenario_error& e) {
     EXPECT_NE(std::string(e.what()).find("test.toml:"), std::string::npos) << e.what();
   }
+}
+
+// A client nesting directories without end (MKD d, CWD d, ...) meets the model's depth bound:
+// replies that quote the path stay short and the tree stays small.
+TEST(FtpDialect, NestedDirectoriesStopAtTheDepthBound) {
+  auto conns = run(model(), [](raw_client& c, std::uint16_t) {
+    login(c);
+    EXPECT_TRUE(c.cmd("CWD upload").starts_with("250"));
+    int made = 0;
+    std::string refused;
+    for (int i = 0; i < 1000; ++i) {
+      const std::string r = c.cmd("MKD d");
+      if (!r.starts_with("257")) {
+        refused = r;
+        break;
+      }
+      ++made;
+      ASSERT_TRUE(c.cmd("CWD d").starts_with("250"));
+    }
+    EXPECT_EQ(made, 255);  // /upload plus 255 levels: the default bound of 256
+    EXPECT_EQ(refused, "550 Path too long (the model allows 4096 octets, 256 levels)\r\n");
+    EXPECT_TRUE(c.cmd("CWD d").starts_with("550"));
+    EXPECT_TRUE(c.cmd("STOR d").starts_with("553"));  // RFC 959: STOR's "not allowed"
+    EXPECT_TRUE(c.cmd("PWD").starts_with("257"));
+  });
+  EXPECT_LT(conns[0].transcript.bytes(direction::server_to_client), 256u * 1024);
+}
+
+TEST(FtpDialect, PathLengthAndEntriesAreBoundedAsConfigured) {
+  run(model("[server.model]\nmax_path = 20\nmax_entries = 2\n"), [](raw_client& c, std::uint16_t) {
+    login(c);
+    EXPECT_TRUE(c.cmd("MKD upload/aaaaaaaaaaaaaaaaaaaa").starts_with("550 Path too long"));
+    EXPECT_TRUE(c.cmd("SIZE upload/aaaaaaaaaaaaaaaaaaaa").starts_with("550 Path too long"));
+    EXPECT_TRUE(c.cmd("MKD upload/a").starts_with("257"));
+    EXPECT_TRUE(c.cmd("MKD upload/b").starts_with("257"));
+    EXPECT_TRUE(c.cmd("MKD upload/c").starts_with("550 Too many entries"));
+    c.send("STOR upload/f\r\n");
+    EXPECT_TRUE(c.line().starts_with("552"));  // RFC 959: exceeded storage allocation
+    EXPECT_TRUE(c.cmd("RMD upload/a").starts_with("250"));
+    EXPECT_TRUE(c.cmd("MKD upload/c").starts_with("550 Too many entries"))
+        << "the bound counts what the connection made, not what is left";
+  });
+  EXPECT_THROW(validate_server(model("[server.model]\nmax_depth = 0\n")), harness::scenario_error);
 }
 
 TEST(FtpDialect, ScriptDataKeysAreValidated) {

@@ -1,10 +1,5 @@
 #include "fakeservers/http/http_dialect.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -15,6 +10,7 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "harness/model/base64.hpp"
+#include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers::http {
 namespace {
@@ -23,46 +19,10 @@ using harness::direction;
 using harness::event_kind;
 using namespace std::chrono_literals;
 
-// A raw loopback peer: exact bytes out, whatever arrives in, with a receive timeout.
-class raw_client {
+// The shared raw peer, reading HTTP responses.
+class raw_client : public test::raw_client {
  public:
-  explicit raw_client(std::uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{2, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  ~raw_client() { close_now(); }
-  void send(const std::string& bytes) {
-    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(bytes.size()));
-  }
-  // Reads until `until` arrives (or EOF/timeout) and returns through it.
-  std::string read_until(const std::string& until) {
-    while (buf_.find(until) == std::string::npos && fill()) {
-    }
-    auto at = buf_.find(until);
-    std::string out = at == std::string::npos ? buf_ : buf_.substr(0, at + until.size());
-    buf_.erase(0, out.size());
-    return out;
-  }
-  std::string read_n(std::size_t n) {
-    while (buf_.size() < n && fill()) {
-    }
-    std::string out = buf_.substr(0, std::min(n, buf_.size()));
-    buf_.erase(0, out.size());
-    return out;
-  }
-  // Everything until the server closes.
-  std::string read_all() {
-    while (fill()) {
-    }
-    return std::exchange(buf_, {});
-  }
+  using test::raw_client::raw_client;
   // One response with a Content-Length body (head and body).
   std::string response() {
     std::string head = read_until("\r\n\r\n");
@@ -70,21 +30,6 @@ class raw_client {
     if (at == std::string::npos) return head;
     return head + read_n(std::stoul(head.substr(at + 16)));
   }
-  void close_now() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  bool fill() {
-    char tmp[65536];
-    ssize_t n = recv(fd_, tmp, sizeof tmp, 0);
-    if (n <= 0) return false;
-    buf_.append(tmp, static_cast<std::size_t>(n));
-    return true;
-  }
-  int fd_ = -1;
-  std::string buf_;
 };
 
 harness::scenario scenario(const std::string& mode, const std::string& extra = "") {

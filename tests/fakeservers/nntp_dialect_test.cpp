@@ -1,15 +1,11 @@
 #include "fakeservers/nntp/nntp_dialect.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <functional>
 
 #include <gtest/gtest.h>
 
 #include "fakeservers/fake_server.hpp"
+#include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers::nntp {
 namespace {
@@ -17,38 +13,10 @@ namespace {
 using harness::direction;
 using namespace std::chrono_literals;
 
-// A raw loopback peer: exact bytes out, whatever arrives in, with a receive timeout.
-class raw_client {
+// The shared raw peer, reading NNTP status lines without their CRLF.
+class raw_client : public test::raw_client {
  public:
-  explicit raw_client(std::uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{2, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  ~raw_client() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  void send(const std::string& bytes) {
-    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(bytes.size()));
-  }
-  std::string read_until(const std::string& until) {
-    while (buf_.find(until) == std::string::npos) {
-      char tmp[4096];
-      ssize_t n = recv(fd_, tmp, sizeof tmp, 0);
-      if (n <= 0) break;
-      buf_.append(tmp, static_cast<std::size_t>(n));
-    }
-    auto at = buf_.find(until);
-    std::string out = at == std::string::npos ? buf_ : buf_.substr(0, at + until.size());
-    buf_.erase(0, out.size());
-    return out;
-  }
+  using test::raw_client::raw_client;
   // One status line, without CRLF.
   std::string line() {
     auto l = read_until("\r\n");
@@ -62,12 +30,8 @@ class raw_client {
   // A command and its multi-line response (status line included), raw.
   std::string multi(const std::string& c) {
     send(c + "\r\n");
-    return read_until("\r\n.\r\n");
+    return block();
   }
-
- private:
-  int fd_ = -1;
-  std::string buf_;
 };
 
 const char* const model_head = R"(protocol = "nntp"

@@ -1,15 +1,11 @@
 #include "fakeservers/pop3/pop3_dialect.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 
 #include <gtest/gtest.h>
 
 #include "harness/model/base64.hpp"
+#include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers::pop3 {
 namespace {
@@ -18,52 +14,7 @@ using harness::direction;
 using harness::event_kind;
 using namespace std::chrono_literals;
 
-// A raw loopback peer: exact bytes out, whatever arrives in, with a receive timeout.
-class raw_client {
- public:
-  explicit raw_client(std::uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{2, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  ~raw_client() { close_now(); }
-  void send(const std::string& bytes) {
-    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(bytes.size()));
-  }
-  std::string read_until(const std::string& until) {
-    while (buf_.find(until) == std::string::npos) {
-      char tmp[65536];
-      ssize_t n = recv(fd_, tmp, sizeof tmp, 0);
-      if (n <= 0) break;
-      buf_.append(tmp, static_cast<std::size_t>(n));
-    }
-    auto at = buf_.find(until);
-    std::string out = at == std::string::npos ? buf_ : buf_.substr(0, at + until.size());
-    buf_.erase(0, out.size());
-    return out;
-  }
-  std::string line() { return read_until("\r\n"); }
-  std::string block() { return read_until("\r\n.\r\n"); }
-  // Sends a command and returns its one-line reply.
-  std::string cmd(const std::string& text) {
-    send(text + "\r\n");
-    return line();
-  }
-  void close_now() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-  std::string buf_;
-};
+using test::raw_client;
 
 harness::scenario model(const std::string& extra = "") {
   return harness::parse_scenario(

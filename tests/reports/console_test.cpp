@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "reports/encoding.hpp"
 #include "tests/reports/sample_results.hpp"
 
 namespace ph::reports {
@@ -36,6 +37,17 @@ TEST(ConsoleLine, EvidenceIsCappedAndRedacted) {
   EXPECT_NE(out.find("conn 1, event 1: PASS ***␍␊"), std::string::npos) << out;
   EXPECT_NE(out.find("        … 1 more\n"), std::string::npos) << out;
   EXPECT_EQ(out.find("conn 2"), std::string::npos);
+}
+
+TEST(ConsoleLine, CutEvidenceNamesTheWholeBytes) {
+  auto r = failing_result();
+  const std::string line(5000, 'A');
+  r.rules[1].evidence = {{1, 1, line.substr(0, 80), line.size(), sha256_hex(line)}};
+  const std::string out = console_line(r);
+  EXPECT_NE(out.find("conn 1, event 1: " + line.substr(0, 80) + " (5000 bytes in all, sha256 " +
+                     sha256_hex(line) + ")\n"),
+            std::string::npos)
+      << out;
 }
 
 TEST(ConsoleLine, ErrorShowsProblems) {

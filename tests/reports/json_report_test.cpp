@@ -160,5 +160,32 @@ TEST(JsonReport, RuleWithoutInfoHasNullId) {
   EXPECT_TRUE(scenario_json(r, {})["rules"][0]["id"].is_null());
 }
 
+TEST(JsonReport, ElidedTranscriptAndCutEvidence) {
+  auto r = result_with({});
+  harness::transcript& t = r.connections.front();
+  t.events.clear();
+  harness::transcript_recorder rec(t, 2 * harness::transcript_recorder::event_cost + 10);
+  rec.add(s(0, "220 hi\r\n"));
+  const std::string line = "EHLO " + std::string(1000, 'x') + "\r\n";
+  rec.add(c(1000, line));
+  rec.finish();
+  harness::evidence ev{1, 1, line.substr(0, 80), line.size(), sha256_hex(line)};
+  r.rules = {{&must_rule, harness::outcome::fail, "too long", {ev}}};
+
+  const json j = scenario_json(r, {});
+  const json& el = j["transcripts"][0]["elided"];
+  EXPECT_EQ(el["event"], 2);
+  EXPECT_EQ(el["limit"], 2 * harness::transcript_recorder::event_cost + 10);
+  EXPECT_EQ(el["client_bytes"], line.size() - 2);
+  EXPECT_EQ(el["client_sha256"], sha256_hex(line.substr(2)));
+  EXPECT_EQ(el["server_bytes"], 0);
+  EXPECT_EQ(j["transcripts"][0]["events"][2]["kind"], "note");
+  EXPECT_EQ(j["bytes"]["client_to_server"], line.size());  // kept and dropped
+  const json& je = j["rules"][0]["evidence"][0];
+  EXPECT_EQ(je["excerpt"], line.substr(0, 80));
+  EXPECT_EQ(je["length"], line.size());
+  EXPECT_EQ(je["sha256"], sha256_hex(line));
+}
+
 }  // namespace
 }  // namespace ph::reports

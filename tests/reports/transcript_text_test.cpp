@@ -164,5 +164,27 @@ TEST(TranscriptText, RedactsByDefault) {
   EXPECT_NE(raw.find("my password is hunter2"), std::string::npos);
 }
 
+TEST(TranscriptText, ElidedTranscriptSaysWhereAndWhatWasDropped) {
+  auto r = result_with({});
+  harness::transcript& t = r.connections.front();
+  t.events.clear();
+  harness::transcript_recorder rec(t, 2 * harness::transcript_recorder::event_cost + 10);
+  rec.add(s(0, "220 hi\r\n"));
+  const std::string ehlo = "EHLO " + std::string(100, 'x') + "\r\n";
+  rec.add(c(1000, ehlo));
+  rec.add(c(2000, "QUIT\r\n"));
+  rec.finish();
+  ASSERT_TRUE(t.elided);
+  const auto out = rows(render_transcript(r, {}));
+  ASSERT_EQ(out.size(), 5u);  // header, 220, the kept start of EHLO, the note, the summary
+  EXPECT_EQ(out[2], "   1.000 C: EH");
+  EXPECT_EQ(out[3], "   1.000 -- note: " + visible(t.elided->describe()) + " --");
+  EXPECT_EQ(out[4], "# smtp/sample · conn 1 · elided at event 2: " + t.elided->describe());
+  EXPECT_NE(out[4].find("dropped 111 client bytes (sha256 " +
+                        sha256_hex(ehlo.substr(2) + "QUIT\r\n") + ")"),
+            std::string::npos)
+      << out[4];
+}
+
 }  // namespace
 }  // namespace ph::reports

@@ -73,7 +73,7 @@ void check_arg_nocrlf(const session& s, const context& ctx, findings& f) {
 void check_telnet(const session& s, const context&, findings& f) {
   for (const command& c : s.commands) {
     f.applied();
-    const std::string& r = c.raw;
+    const std::string_view r = c.raw;
     for (std::size_t i = 0; i < r.size(); ++i) {
       if (static_cast<unsigned char>(r[i]) != 0xff) continue;
       const int next = i + 1 < r.size() ? static_cast<unsigned char>(r[i + 1]) : -1;

@@ -28,17 +28,27 @@ int event_at(const event_map& map, std::size_t offset) {
   return std::prev(it)->second;
 }
 
+// One stretch of the control channel between TLS boundaries. The streams are built here and
+// then moved into session::text, which `client`/`server` view.
 struct segment {
   bool tls = false;
-  std::string client;
-  std::string server;
+  std::string client_bytes;
+  std::string server_bytes;
+  std::string_view client;
+  std::string_view server;
   event_map client_events;
   event_map server_events;
 };
 
+std::string_view keep(session& s, std::string&& bytes) {
+  s.text->push_back(std::move(bytes));
+  return s.text->back();
+}
+
 // RFC 854: IAC IAC is a data 0xFF; IAC WILL/WONT/DO/DONT take an option byte; any other
 // IAC x is a two-byte command (IP, DM, ...). Splits `raw` into text and Telnet sequences.
 void decode_telnet(std::string_view raw, std::string& text, std::string& telnet) {
+  text.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
     const auto c = static_cast<unsigned char>(raw[i]);
     if (c != iac) {
@@ -81,16 +91,25 @@ void parse_commands(const std::vector<segment>& segs, session& s) {
       c.tls = seg.tls;
       c.first_event = event_at(seg.client_events, pos);
       c.last_event = event_at(seg.client_events, end - 1);
-      const std::string_view body =
-          std::string_view(c.raw).substr(0, terminated ? c.raw.size() - 2 : c.raw.size());
-      decode_telnet(body, c.line, c.telnet);
+      const std::string_view body = c.raw.substr(0, terminated ? c.raw.size() - 2 : c.raw.size());
+      if (body.find(static_cast<char>(iac)) == npos) {
+        c.line = body;  // no Telnet sequence: the line is the bytes as sent
+      } else {
+        std::string decoded;
+        decode_telnet(body, decoded, c.telnet);
+        c.line = keep(s, std::move(decoded));
+      }
       const std::size_t sp = c.line.find(' ');
-      c.verb = to_upper(std::string_view(c.line).substr(0, sp));
+      c.verb = to_upper(c.line.substr(0, std::min(sp, max_verb)));
       if (sp != npos) c.arg = c.line.substr(sp + 1);
       s.commands.push_back(std::move(c));
       pos = end;
     }
   }
+}
+
+int code_of(std::string_view line) {
+  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 }
 
 // RFC 959 §4.2: a reply is "xyz SP text" or "xyz-" ... up to the line starting "xyz SP".
@@ -103,8 +122,8 @@ void parse_replies(const std::vector<segment>& segs, session& s) {
       const std::size_t lf = seg.server.find('\n', pos);
       const bool ended = lf != npos;
       const std::size_t end = ended ? lf + 1 : seg.server.size();
-      std::string line = seg.server.substr(pos, (ended ? lf : end) - pos);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::string_view line = seg.server.substr(pos, (ended ? lf : end) - pos);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       const int ev_first = event_at(seg.server_events, pos);
       const int ev_last = event_at(seg.server_events, end - 1);
       pos = end;
@@ -114,8 +133,7 @@ void parse_replies(const std::vector<segment>& segs, session& s) {
       if (open) {
         cur.lines.push_back(line);
         cur.final_event = ev_last;
-        if (coded && std::stoi(line.substr(0, 3)) == cur.code &&
-            (line.size() == 3 || line[3] == ' ')) {
+        if (coded && code_of(line) == cur.code && (line.size() == 3 || line[3] == ' ')) {
           cur.complete = ended;
           s.replies.push_back(std::move(cur));
           cur = reply{};
@@ -125,7 +143,7 @@ void parse_replies(const std::vector<segment>& segs, session& s) {
       }
       if (!coded) continue;  // junk between replies belongs to no reply
       cur = reply{};
-      cur.code = std::stoi(line.substr(0, 3));
+      cur.code = code_of(line);
       cur.lines.push_back(line);
       cur.first_event = ev_first;
       cur.final_event = ev_last;
@@ -401,9 +419,9 @@ session parse_session(const transcript& t) {
           break;
         }
         segment& seg = segs.back();
-        (from_client ? seg.client_events : seg.server_events)
-            .emplace_back((from_client ? seg.client : seg.server).size(), i);
-        (from_client ? seg.client : seg.server) += e.bytes;
+        std::string& into = from_client ? seg.client_bytes : seg.server_bytes;
+        (from_client ? seg.client_events : seg.server_events).emplace_back(into.size(), i);
+        into += e.bytes;
         break;
       }
       case event_kind::tls_start:
@@ -436,6 +454,10 @@ session parse_session(const transcript& t) {
         break;
     }
   }
+  for (segment& seg : segs) {
+    seg.client = keep(s, std::move(seg.client_bytes));
+    seg.server = keep(s, std::move(seg.server_bytes));
+  }
   parse_commands(segs, s);
   parse_replies(segs, s);
   // Replies are matched in event order, across TLS boundaries.
@@ -460,11 +482,6 @@ session parse_session(const transcript& t) {
   track_state(s);
   parse_data_channels(t, s);
   return s;
-}
-
-std::string excerpt(std::string_view bytes, std::size_t at, std::size_t max) {
-  if (at >= bytes.size()) return {};
-  return std::string(bytes.substr(at, max));
 }
 
 }  // namespace ph::harness::rules::ftp

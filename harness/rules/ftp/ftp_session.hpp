@@ -7,21 +7,29 @@
 // thing tested or of the puppet.
 
 #include <cstddef>
+#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::ftp {
+
+// The text of a session's control channel. Commands and replies are views into it, so that
+// the judge holds one copy of the stream however many lines it has; shared, so a copied
+// session stays valid.
+using text_store = std::shared_ptr<std::deque<std::string>>;
 
 // One server reply (RFC 959 §4.2): a single line "xyz text", or "xyz-" ... "xyz text".
 struct reply {
   int code = 0;
-  std::vector<std::string> lines;  // without terminators
-  bool complete = false;           // its last line ended before the stream did
+  std::vector<std::string_view> lines;  // without terminators; views into session::text
+  bool complete = false;                // its last line ended before the stream did
   int first_event = -1;
   int final_event = -1;  // event holding its last byte
   int command = -1;      // the command it answers, -1 for the greeting
@@ -32,13 +40,14 @@ struct reply {
   [[nodiscard]] std::string text() const;
 };
 
-// One line the client sent on the control channel, split at CRLF only.
+// One line the client sent on the control channel, split at CRLF only. raw, line and arg
+// are views into session::text.
 struct command {
-  std::string raw;         // the line as sent, with its CRLF and any Telnet sequences
-  std::string line;        // without CRLF, IAC IAC undoubled, other IAC sequences removed
+  std::string_view raw;    // the line as sent, with its CRLF and any Telnet sequences
+  std::string_view line;   // without CRLF, IAC IAC undoubled, other IAC sequences removed
   std::string telnet;      // the Telnet command sequences removed from `line`, raw
-  std::string verb;        // upper-cased keyword
-  std::string arg;         // what follows "VERB SP"
+  std::string verb;        // upper-cased keyword (its first max_verb bytes)
+  std::string_view arg;    // what follows "VERB SP"
   bool terminated = true;  // false when the stream ended inside the line
   int segment = 0;
   bool tls = false;  // sent inside a completed TLS handshake
@@ -99,6 +108,7 @@ struct tls_boundary {
 };
 
 struct session {
+  text_store text = std::make_shared<std::deque<std::string>>();
   std::vector<command> commands;
   std::vector<reply> replies;
   std::vector<data_channel> data;
@@ -125,9 +135,6 @@ struct session {
 // to commands in order (RFC 959 §5.4), 1xx replies being preliminary. Never throws on
 // malformed input and runs in time linear in the transcript size.
 session parse_session(const transcript& t);
-
-// At most `max` bytes of `bytes` from `at`, for evidence.
-std::string excerpt(std::string_view bytes, std::size_t at = 0, std::size_t max = 80);
 
 std::string to_upper(std::string_view s);
 

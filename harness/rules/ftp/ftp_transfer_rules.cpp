@@ -178,7 +178,7 @@ void check_eprt(const session& s, const context&, findings& f) {
   for (const command& c : s.commands) {
     if (!c.is("EPRT")) continue;
     f.applied();
-    const std::string& a = c.arg;
+    const std::string_view a = c.arg;
     const auto d = a.empty() ? 0 : static_cast<unsigned char>(a[0]);
     if (d < 33 || d > 126) {
       f.fail("EPRT delimiter is not a printable ASCII character (33-126)", c.first_event, c.raw);
@@ -320,7 +320,8 @@ void check_auth_tls(const session& s, const context&, findings& f) {
     if (!c.is("AUTH")) continue;
     f.applied();
     if (to_upper(c.arg) != "TLS")
-      f.fail_weak("AUTH " + c.arg + " requested instead of AUTH TLS", c.first_event, c.raw);
+      f.fail_weak("AUTH " + excerpt(c.arg, 0, 40) + " requested instead of AUTH TLS", c.first_event,
+                  c.raw);
     if (c.code != 234) continue;
     if (i + 1 < s.commands.size() && s.commands[i + 1].segment == c.segment)
       f.fail("command sent after AUTH before the TLS handshake", s.commands[i + 1].first_event,
@@ -344,7 +345,7 @@ void check_auth_tls(const session& s, const context&, findings& f) {
   }
   for (const command& c : s.commands)
     if (c.is_transfer() && c.stale_type >= 0)
-      f.fail_weak(c.verb + " relies on a TYPE " + s.at(c.stale_type).arg +
+      f.fail_weak(c.verb + " relies on a TYPE " + excerpt(s.at(c.stale_type).arg, 0, 40) +
                       " set before AUTH, which AUTH reset",
                   c.first_event, c.raw);
 }

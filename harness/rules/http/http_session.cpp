@@ -578,9 +578,4 @@ bool is_token(std::string_view s) {
   return true;
 }
 
-std::string excerpt(std::string_view bytes, std::size_t at, std::size_t max) {
-  if (at >= bytes.size()) return {};
-  return std::string(bytes.substr(at, max));
-}
-
 }  // namespace ph::harness::rules::http

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::http {
 
@@ -123,6 +124,5 @@ bool iequals(std::string_view a, std::string_view b);
 std::string_view trim(std::string_view s);
 // RFC 9110 §5.6.2 token.
 bool is_token(std::string_view s);
-std::string excerpt(std::string_view bytes, std::size_t at = 0, std::size_t max = 80);
 
 }  // namespace ph::harness::rules::http

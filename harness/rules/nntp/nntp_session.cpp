@@ -246,7 +246,7 @@ class parser {
     std::size_t k = 0;
     while (k < line.size() && !is_sep(line[k]))
       ++k;
-    t.verb = to_upper(line.substr(0, k));
+    t.verb = to_upper(line.substr(0, std::min(k, max_verb)));
     while (k < line.size() && is_sep(line[k]))
       ++k;
     t.arg = line.substr(k);
@@ -502,11 +502,6 @@ std::vector<std::string_view> crlf_lines(std::string_view text) {
     pos = e + 2;
   }
   return out;
-}
-
-std::string excerpt(std::string_view bytes, std::size_t at, std::size_t max) {
-  if (at >= bytes.size()) return {};
-  return std::string(bytes.substr(at, max));
 }
 
 }  // namespace ph::harness::rules::nntp

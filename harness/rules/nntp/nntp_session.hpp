@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::nntp {
 
@@ -150,6 +151,5 @@ std::string to_upper(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 // Splits `text` at CRLF (the final piece included when non-empty).
 std::vector<std::string_view> crlf_lines(std::string_view text);
-std::string excerpt(std::string_view bytes, std::size_t at = 0, std::size_t max = 80);
 
 }  // namespace ph::harness::rules::nntp

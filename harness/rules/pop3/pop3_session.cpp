@@ -218,7 +218,7 @@ class segment_parser {
 
     const std::string_view line = t.line();
     const std::size_t sp = line.find(' ');
-    t.verb = to_upper(line.substr(0, sp));
+    t.verb = to_upper(line.substr(0, std::min(sp, max_verb)));
     if (sp != npos) t.arg = line.substr(sp + 1);
     const bool no_arg = sp == npos;
     const bool body = t.verb == "CAPA" || t.verb == "RETR" || t.verb == "TOP" ||
@@ -424,11 +424,6 @@ bool is_known_verb(std::string_view verb) {
       "USER", "PASS", "APOP", "AUTH", "STLS", "CAPA", "STAT", "LIST", "RETR",
       "DELE", "NOOP", "RSET", "TOP",  "UIDL", "QUIT", "UTF8", "LANG"};
   return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
-}
-
-std::string excerpt(std::string_view bytes, std::size_t at, std::size_t max) {
-  if (at >= bytes.size()) return {};
-  return std::string(bytes.substr(at, max));
 }
 
 }  // namespace ph::harness::rules::pop3

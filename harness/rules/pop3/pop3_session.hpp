@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::pop3 {
 
@@ -160,8 +161,5 @@ session parse_session(const transcript& t);
 
 // True for the keywords RFC 1939, 2449, 2595 and 5034 define.
 bool is_known_verb(std::string_view verb);
-
-// At most `max` bytes of `bytes` from `at`, for evidence.
-std::string excerpt(std::string_view bytes, std::size_t at = 0, std::size_t max = 80);
 
 }  // namespace ph::harness::rules::pop3

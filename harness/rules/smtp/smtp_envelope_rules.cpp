@@ -182,6 +182,10 @@ void check_len_cmd(const session& s, const context&, findings& f) {
     if (t.kind != turn_kind::command) continue;
     f.applied();
     const std::size_t line = t.raw.size() + (t.terminated ? 0 : 2);
+    // The whole line, so that the evidence names its length and digest; AUTH lines carry
+    // credentials, of which no digest is published.
+    const std::string_view shown =
+        t.is("AUTH") ? std::string_view(t.raw).substr(0, 80) : std::string_view(t.raw);
     std::size_t limit = 512;
     if (is_envelope(t)) {
       const path_arg p = path_of(t);
@@ -198,18 +202,18 @@ void check_len_cmd(const session& s, const context&, findings& f) {
       }
       if (p.local.size() > 64)
         f.fail("local-part of " + std::to_string(p.local.size()) + " octets (max 64)",
-               t.first_event, t.raw.substr(0, 80));
+               t.first_event, shown);
       if (p.domain.size() > 255)
         f.fail("domain of " + std::to_string(p.domain.size()) + " octets (max 255)", t.first_event,
-               t.raw.substr(0, 80));
+               shown);
       if (p.path.size() > 256)
         f.fail("path of " + std::to_string(p.path.size()) + " octets (max 256)", t.first_event,
-               t.raw.substr(0, 80));
+               shown);
     }
     if (line > limit)
-      f.fail(t.verb + " line of " + std::to_string(line) + " octets (max " + std::to_string(limit) +
-                 ")",
-             t.first_event, t.raw.substr(0, 80));
+      f.fail(excerpt(t.verb, 0, 20) + " line of " + std::to_string(line) + " octets (max " +
+                 std::to_string(limit) + ")",
+             t.first_event, shown);
   }
 }
 

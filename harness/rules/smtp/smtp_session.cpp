@@ -226,7 +226,7 @@ class turn_parser {
 
     const std::string_view line = t.line();
     const std::size_t sp = line.find(' ');
-    t.verb = to_upper(line.substr(0, sp));
+    t.verb = to_upper(line.substr(0, std::min(sp, max_verb)));
     if (sp != npos) t.arg = line.substr(sp + 1);
 
     std::uint64_t chunk = 0;
@@ -501,11 +501,6 @@ bool is_known_verb(std::string_view verb) {
       "HELO", "EHLO", "MAIL", "RCPT",     "DATA", "RSET", "VRFY", "EXPN", "HELP", "NOOP",
       "QUIT", "AUTH", "BDAT", "STARTTLS", "ETRN", "TURN", "ATRN", "SEND", "SAML"};
   return std::find(verbs.begin(), verbs.end(), verb) != verbs.end() || verb == "SOML";
-}
-
-std::string excerpt(std::string_view bytes, std::size_t at, std::size_t max) {
-  if (at >= bytes.size()) return {};
-  return std::string(bytes.substr(at, max));
 }
 
 }  // namespace ph::harness::rules::smtp

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::smtp {
 
@@ -168,8 +169,5 @@ session parse_session(const transcript& t);
 // True when `verb` is a command an SMTP client may send (RFC 5321 and the extensions the
 // catalogue covers); used to tell commands from stray message text.
 bool is_known_verb(std::string_view verb);
-
-// At most `max` bytes of `bytes` from `at`, for evidence.
-std::string excerpt(std::string_view bytes, std::size_t at = 0, std::size_t max = 80);
 
 }  // namespace ph::harness::rules::smtp
