@@ -27,15 +27,7 @@ void put_bytes(json& j, std::string_view bytes, const char* text_key, const char
 }
 
 json redacted_json(const json& j, const redactor* red) {
-  if (red == nullptr) return j;
-  if (j.is_string()) return red->apply(j.get_ref<const std::string&>());
-  if (j.is_object() || j.is_array()) {
-    json out = j;
-    for (auto& [key, value] : out.items())
-      value = redacted_json(value, red);
-    return out;
-  }
-  return j;
+  return red != nullptr ? red->apply_json(j) : j;
 }
 
 json transcript_json(const harness::transcript& t, const render_options& options) {
@@ -105,10 +97,29 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
   json steps = json::array();
   for (const auto& st : r.steps)
     steps.push_back({{"op", st.op},
+                     {"expect", redacted_json(st.expect, clean)},
                      {"outcome", redacted_json(st.outcome, clean)},
                      {"matched", st.matched},
                      {"mismatch", text(st.mismatch)},
                      {"elapsed_ms", ms(st.elapsed)}});
+
+  json script = json::array();
+  for (const auto& tr : r.script) {
+    json js = {{"connection", tr.connection},
+               {"step", tr.step},
+               {"where", tr.where},
+               {"read", harness::to_string(tr.read)},
+               {"expected", text(tr.expected)},
+               {"regex", tr.regex},
+               {"reached", tr.reached},
+               {"matched", tr.matched},
+               {"mismatch", text(tr.mismatch)},
+               {"actual_bytes", tr.actual_bytes},
+               {"event", tr.event}};
+    put_bytes(js, text(tr.actual), "actual", "actual_base64");
+    put_bytes(js, text(tr.sent), "sent", "sent_base64");
+    script.push_back(std::move(js));
+  }
 
   json transcripts = json::array();
   for (const auto& t : r.connections)
@@ -118,6 +129,7 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
               {"file", r.file},
               {"protocol", r.protocol},
               {"summary", r.summary},
+              {"tags", r.tags},
               {"verdict", harness::to_string(r.final)},
               {"duration_ms", ms(r.duration)},
               {"bytes", {{"client_to_server", up}, {"server_to_client", down}}},
@@ -125,6 +137,7 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
               {"problems", std::move(problems)},
               {"rules", std::move(rules)},
               {"steps", std::move(steps)},
+              {"script", std::move(script)},
               {"transcripts", std::move(transcripts)}};
   if (!r.client_log.empty()) put_bytes(out, text(r.client_log), "client_log", "client_log_base64");
   return out;
@@ -146,7 +159,9 @@ json json_report(const std::vector<harness::scenario_result>& results, const run
             {"wall_time_ms", ms(info.wall_time)},
             {"jobs", info.jobs},
             {"client", info.client},
-            {"hostname", info.hostname}}},
+            {"hostname", info.hostname},
+            {"command", info.command},
+            {"paths", info.paths}}},
           {"counts", std::move(counts)},
           {"scenarios", std::move(scenarios)}};
 }

@@ -13,16 +13,18 @@
 namespace ph::reports {
 
 // {"schema": "protoharness.report/1",
-//  "run": {tool_version, started_at, wall_time_ms, jobs, client, hostname},
+//  "run": {tool_version, started_at, wall_time_ms, jobs, client, hostname, command, paths},
 //  "counts": {"total", "PASS", "WARN", "FAIL", "ERROR"},
 //  "scenarios": [scenario_json(...), ...]}
 nlohmann::json json_report(const std::vector<harness::scenario_result>& results,
                            const run_info& info, const render_options& options);
 
-// One scenario: id, file, protocol, summary, verdict, duration_ms, bytes {client_to_server,
-// server_to_client} (as recorded, before redaction), ops (client steps performed), problems,
-// rules [{id, rfc, level, level_text, outcome, message, evidence [{connection, event,
-// excerpt | excerpt_base64}]}], steps [{op, outcome, matched, mismatch, elapsed_ms}],
+// One scenario: id, file, protocol, summary, tags, verdict, duration_ms, bytes
+// {client_to_server, server_to_client} (as recorded, before redaction), ops (client steps
+// performed), problems, rules [{id, rfc, level, level_text, outcome, message, evidence
+// [{connection, event, excerpt | excerpt_base64}]}], steps [{op, expect, outcome, matched,
+// mismatch, elapsed_ms}], script [{connection, step, where, read, expected, regex, reached,
+// matched, mismatch, actual | actual_base64, actual_bytes, event, sent | sent_base64}],
 // transcripts [{connection, channels [{label, client, server}], events [{kind, dir, channel,
 // t_us, text | base64}]}] and client_log. Byte strings are "text" when valid UTF-8, else
 // "base64". Unless options.full_data, a data event over options.max_event_bytes keeps its
