@@ -4,6 +4,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/junit.hpp"
 #include "reports/transcript_text.hpp"
@@ -36,6 +37,10 @@ void write_file(const fs::path& path, std::string_view text) {
 
 }  // namespace
 
+std::string report_dir_files() {
+  return "index.html, junit.xml, report.json, transcripts/";
+}
+
 std::string transcript_file_name(std::string_view id) {
   if (id.empty()) return "unnamed.txt";
   std::string out;
@@ -53,6 +58,7 @@ void write_report_dir(const fs::path& dir, const std::vector<harness::scenario_r
   make_dirs(dir);
   write_file(dir / "junit.xml", junit_xml(results, info, options));
   write_file(dir / "report.json", json_report_text(results, info, options));
+  write_file(dir / "index.html", html_report(results, info, options));
   const fs::path transcripts = dir / "transcripts";
   make_dirs(transcripts);
   for (const auto& r : results)

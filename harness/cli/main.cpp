@@ -38,6 +38,7 @@ constexpr const char* version = "0.1.0";
 constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
 
 std::atomic<bool> interrupted{false};
+std::string command_text;  // this invocation, for the reports' run info
 
 std::string utc_now() {
   return reports::utc_timestamp(std::chrono::system_clock::now());
@@ -110,12 +111,14 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
   info.jobs = jobs;
   info.client = client_cmd.empty() ? "in-tree" : client_cmd;
   info.hostname = reports::local_hostname();
+  info.command = command_text;
+  info.paths = paths;
   std::cout << reports::console_summary(results, info);
   if (!report_dir.empty()) {
     try {
       reports::write_report_dir(report_dir, results, info, render);
-      std::cout << "reports written to " << report_dir
-                << " (junit.xml, report.json, transcripts/)\n";
+      std::cout << "reports written to " << report_dir << " (" << reports::report_dir_files()
+                << ")\n";
     } catch (const std::exception& e) {
       std::cerr << "protoharness: " << shown(e) << "\n";
       return exit_usage;
@@ -321,6 +324,8 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
     info.started_at = utc_now();
     info.client = "any (serve)";
     info.hostname = reports::local_hostname();
+    info.command = command_text;
+    info.paths = {model.empty() ? scenario_file : "--model " + model};
     reports::write_report_dir(report_dir, kept, info, render);
     std::cout << "reports written to " << report_dir << "\n";
   }
@@ -332,6 +337,7 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
 int main(int argc, char** argv) {
   // A peer that vanishes mid-write must give an error on that socket, not end the run.
   std::signal(SIGPIPE, SIG_IGN);
+  command_text = reports::command_line(argc, argv);
   CLI::App app{
       "protoharness: protocol conformance test harness for SMTP, POP3, FTP, NNTP and HTTP/1.1 "
       "clients"};
@@ -347,7 +353,9 @@ int main(int argc, char** argv) {
   run->add_option("paths", paths, "Scenario files or folders")->required();
   run->add_option("--filter", filter, "Only scenarios whose id matches this glob");
   run->add_option("-j,--jobs", jobs, "Scenarios run in parallel")->check(CLI::Range(1, 256));
-  run->add_option("--report-dir", report_dir, "Write junit.xml, report.json and transcripts/ here");
+  run->add_option("--report-dir", report_dir,
+                  "Write index.html, junit.xml, report.json, ctrf.json, summary.md and "
+                  "transcripts/ here");
   run->add_option("--client-cmd", client_cmd, "External client: 'CMD {host} {port} {steps}'");
   run->add_flag("--strict", strict, "WARN (a SHOULD broken) fails the run too");
   run->add_flag("--no-redact", no_redact, "Keep credentials in transcripts");
