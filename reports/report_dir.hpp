@@ -12,7 +12,8 @@
 
 namespace ph::reports {
 
-// Writes dir/index.html (the debugging view), dir/junit.xml, dir/report.json and
+// Writes dir/index.html (the debugging view), dir/junit.xml, dir/report.json,
+// dir/ctrf.json, dir/summary.md (for a CI job's summary page) and
 // dir/transcripts/<transcript_file_name(id)>, creating folders as needed and replacing
 // files already there. Throws
 // std::filesystem::filesystem_error naming the path that could not be created or written.

@@ -96,6 +96,7 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
       std::cout << reports::render_transcript(r, render);
     std::cout.flush();
   };
+  const std::string started_at = utc_now();
   auto started = std::chrono::steady_clock::now();
   auto results = harness::run_scenario_files(files, opts);
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -106,7 +107,7 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
   }
   reports::run_info info;
   info.tool_version = version;
-  info.started_at = utc_now();
+  info.started_at = started_at;
   info.wall_time = elapsed;
   info.jobs = jobs;
   info.client = client_cmd.empty() ? "in-tree" : client_cmd;
@@ -306,6 +307,8 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
   std::signal(SIGINT, [](int) { interrupted = true; });
   std::signal(SIGTERM, [](int) { interrupted = true; });
   harness::serve_stats stats;
+  const std::string started_at = utc_now();
+  const auto started = std::chrono::steady_clock::now();
   try {
     stats = harness::serve(scen, opts, interrupted);
   } catch (const std::exception& e) {
@@ -321,7 +324,9 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
   if (!report_dir.empty() && !kept.empty()) {
     reports::run_info info;
     info.tool_version = version;
-    info.started_at = utc_now();
+    info.started_at = started_at;
+    info.wall_time = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
     info.client = "any (serve)";
     info.hostname = reports::local_hostname();
     info.command = command_text;
