@@ -1,5 +1,6 @@
 #include "reports/json_report.hpp"
 
+#include "reports/divergence.hpp"
 #include "reports/encoding.hpp"
 #include "reports/redactor.hpp"
 
@@ -139,6 +140,14 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
               {"steps", std::move(steps)},
               {"script", std::move(script)},
               {"transcripts", std::move(transcripts)}};
+  if (auto d = first_divergence(r)) {
+    json jd = {{"source", to_string(d->source)},
+               {"connection", d->connection},
+               {"event", d->event},
+               {"index", d->index}};
+    put_bytes(jd, text(d->summary), "text", "text_base64");
+    out["first_divergence"] = std::move(jd);
+  }
   if (!r.client_log.empty()) put_bytes(out, text(r.client_log), "client_log", "client_log_base64");
   return out;
 }

@@ -26,10 +26,11 @@ nlohmann::json json_report(const std::vector<harness::scenario_result>& results,
 // mismatch, elapsed_ms}], script [{connection, step, where, read, expected, regex, reached,
 // matched, mismatch, actual | actual_base64, actual_bytes, event, sent | sent_base64}],
 // transcripts [{connection, channels [{label, client, server}], events [{kind, dir, channel,
-// t_us, text | base64}]}] and client_log. Byte strings are "text" when valid UTF-8, else
-// "base64". Unless options.full_data, a data event over options.max_event_bytes keeps its
-// first options.head_bytes and adds "omitted_bytes" and "sha256" (of the whole event).
-// Credentials are masked as in the text form unless options.redact is false.
+// t_us, text | base64}]}], first_divergence {source, text | text_base64, connection, event,
+// index} (reports/divergence.hpp; absent when nothing diverged) and client_log. Byte strings are
+// "text" when valid UTF-8, else "base64". Unless options.full_data, a data event over
+// options.max_event_bytes keeps its first options.head_bytes and adds "omitted_bytes" and "sha256"
+// (of the whole event). Credentials are masked as in the text form unless options.redact is false.
 nlohmann::json scenario_json(const harness::scenario_result& result, const render_options& options);
 
 // json_report() serialised with two-space indents; strings that are not valid UTF-8 (in

@@ -24,6 +24,7 @@
 #include "harness/rules/rule.hpp"
 #include "harness/runner.hpp"
 #include "harness/serve.hpp"
+#include "reports/compare.hpp"
 #include "reports/console.hpp"
 #include "reports/encoding.hpp"
 #include "reports/report_dir.hpp"
@@ -259,6 +260,32 @@ std::optional<std::string> loopback_address(std::string host, std::string& addre
   return std::nullopt;
 }
 
+// protoharness compare: exit 1 when the new run is worse, 2 when a report cannot be read.
+int cmd_compare(const std::string& base, const std::string& next,
+                const reports::compare_options& options, const std::string& html_file,
+                const std::string& markdown_file) {
+  reports::comparison c;
+  try {
+    c = reports::compare_reports(reports::load_report(base), reports::load_report(next), options);
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness compare: " << e.what() << "\n";
+    return exit_usage;
+  }
+  c.base_name = base;
+  c.new_name = next;
+  std::cout << reports::compare_text(c);
+  for (const auto& [file, text] : {std::pair{html_file, &reports::compare_html},
+                                   std::pair{markdown_file, &reports::compare_markdown}}) {
+    if (file.empty()) continue;
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!(out << text(c)) || !out.flush()) {
+      std::cerr << "protoharness compare: cannot write " << file << "\n";
+      return exit_usage;
+    }
+  }
+  return c.got_worse() ? exit_failed : exit_ok;
+}
+
 harness::scenario model_scenario(const std::string& protocol) {
   std::string text = fmt::format(
       "protocol = \"{}\"\nsummary = \"default {} model server\"\n[server]\nmode = \"model\"\n",
@@ -418,6 +445,24 @@ int main(int argc, char** argv) {
                    "pauses until there is room")
       ->check(CLI::Range(1, 1000000));
 
+  std::string compare_base, compare_new, compare_html, compare_markdown;
+  reports::compare_options compare_opts;
+  int compare_min_ms = 250;
+  auto* compare = app.add_subcommand(
+      "compare", "What got worse between two runs; exit 1 if anything did (report.json or folder)");
+  compare->add_option("base", compare_base, "The earlier run: report.json or its folder")
+      ->required();
+  compare->add_option("new", compare_new, "The later run: report.json or its folder")->required();
+  compare->add_option("--html", compare_html, "Also write the comparison as an HTML page");
+  compare->add_option("--markdown", compare_markdown, "Also write it as Markdown");
+  compare
+      ->add_option("--time-ratio", compare_opts.time_ratio,
+                   "Slower: more than this many times the base's time (and --time-min-ms longer)")
+      ->check(CLI::Range(1.0, 1e6));
+  compare->add_option("--time-min-ms", compare_min_ms, "Slower: at least this much longer")
+      ->check(CLI::Range(0, 86400000));
+  compare->add_flag("--ignore-time", compare_opts.ignore_time, "Do not compare times");
+
   // An unsigned count: digits only (CLI11 would wrap "-1" into the largest unsigned value).
   const CLI::Validator counts(
       [](std::string& v) -> std::string {
@@ -495,6 +540,10 @@ int main(int argc, char** argv) {
     if (*list) return cmd_list(list_paths);
     if (*check) return cmd_check(check_paths);
     if (*rules) return cmd_rules(rules_protocol);
+    if (*compare) {
+      compare_opts.time_min = std::chrono::milliseconds(compare_min_ms);
+      return cmd_compare(compare_base, compare_new, compare_opts, compare_html, compare_markdown);
+    }
     if (*bench) {
       bench_opts.duration = std::chrono::seconds(bench_duration_s);
       bench_opts.timeout = std::chrono::milliseconds(bench_timeout_ms);
