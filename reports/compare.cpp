@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/encoding.hpp"
 #include "reports/html/resources.hpp"
 #include "reports/markdown_summary.hpp"
 
@@ -111,32 +112,9 @@ std::string slower_rule(const comparison& c) {
                      c.options.time_min.count());
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
-
 std::string badge(const std::string& verdict) {
   if (verdict.empty()) return "<span class=\"muted\">—</span>";
-  return fmt::format("<span class=\"badge {0}\">{0}</span>", html_escape(verdict));
+  return fmt::format("<span class=\"badge {0}\">{0}</span>", xml_escape(verdict, true));
 }
 
 }  // namespace
@@ -309,30 +287,30 @@ std::string compare_html(const comparison& c) {
       "scenarios{})</span></p>",
       c.got_worse() ? "<span class=\"badge FAIL\">worse</span>"
                     : "<span class=\"badge PASS\">nothing worse</span>",
-      html_escape(headline(c)), html_escape(c.base_name), c.base_total,
-      html_escape(c.base_started.empty() ? "" : ", " + c.base_started), html_escape(c.new_name),
-      c.new_total, html_escape(c.new_started.empty() ? "" : ", " + c.new_started));
+      xml_escape(headline(c)), xml_escape(c.base_name), c.base_total,
+      xml_escape(c.base_started.empty() ? "" : ", " + c.base_started), xml_escape(c.new_name),
+      c.new_total, xml_escape(c.new_started.empty() ? "" : ", " + c.new_started));
   auto table = [&](std::string_view title, const std::vector<scenario_change>& items, bool times) {
     if (items.empty()) return;
     body += fmt::format(
         "<h2>{}</h2><table class=\"grid\"><tr><th>scenario</th><th>base</th>"
         "<th>new</th><th>{}</th></tr>",
-        html_escape(title), times ? "time" : "rule findings · first divergence");
+        xml_escape(title), times ? "time" : "rule findings · first divergence");
     for (const auto& s : items) {
       std::string detail;
       if (times) {
-        detail = html_escape(ms_text(s.base_ms) + " → " + ms_text(s.new_ms));
+        detail = xml_escape(ms_text(s.base_ms) + " → " + ms_text(s.new_ms));
       } else {
         for (const auto& r : s.rules_added)
-          detail += fmt::format("<span class=\"lvl\">+</span> <code>{}</code> ", html_escape(r));
+          detail += fmt::format("<span class=\"lvl\">+</span> <code>{}</code> ", xml_escape(r));
         for (const auto& r : s.rules_gone)
           detail +=
-              fmt::format("<span class=\"lvl SHOULD\">−</span> <code>{}</code> ", html_escape(r));
+              fmt::format("<span class=\"lvl SHOULD\">−</span> <code>{}</code> ", xml_escape(r));
         if (!s.divergence.empty())
-          detail += fmt::format("<div class=\"muted mono\">{}</div>", html_escape(s.divergence));
+          detail += fmt::format("<div class=\"muted mono\">{}</div>", xml_escape(s.divergence));
       }
       body += fmt::format("<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                          html_escape(s.id), badge(s.base_verdict), badge(s.new_verdict), detail);
+                          xml_escape(s.id), badge(s.base_verdict), badge(s.new_verdict), detail);
     }
     body += "</table>";
   };
@@ -350,7 +328,7 @@ std::string compare_html(const comparison& c) {
       "compare: {}</title>\n<style>\n{}\n#view {{ max-width: 1200px; margin: 0 auto; }}\n"
       "table.grid {{ margin-bottom: 8px; }}\n</style>\n</head>\n<body>\n<main id=\"view\">{}"
       "</main>\n</body>\n</html>\n",
-      html_escape(headline(c)), resources::report_css, body);
+      xml_escape(headline(c)), resources::report_css, body);
 }
 
 }  // namespace ph::reports

@@ -8,6 +8,7 @@
 #include "reports/divergence.hpp"
 #include "reports/encoding.hpp"
 #include "reports/html/resources.hpp"
+#include "reports/json_report.hpp"
 #include "reports/redactor.hpp"
 #include "reports/rfc_links.hpp"
 
@@ -261,40 +262,13 @@ void replace_once(std::string& s, std::string_view marker, std::string_view with
   if (at != std::string::npos) s.replace(at, marker.size(), with);
 }
 
-std::string escape_html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 json html_data(const std::vector<harness::scenario_result>& results, const run_info& info,
                const render_options& options) {
-  json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
   json scenarios = json::array();
-  for (const auto& r : results) {
-    auto& c = counts[std::string(harness::to_string(r.final))];
-    c = c.get<std::size_t>() + 1;
+  for (const auto& r : results)
     scenarios.push_back(scenario_data(r, options));
-  }
   return {{"run",
            {{"tool_version", info.tool_version},
             {"started_at", info.started_at},
@@ -305,7 +279,7 @@ json html_data(const std::vector<harness::scenario_result>& results, const run_i
             {"command", info.command},
             {"paths", info.paths},
             {"redacted", options.redact}}},
-          {"counts", std::move(counts)},
+          {"counts", verdict_counts(results)},
           {"scenarios", std::move(scenarios)}};
 }
 
@@ -331,7 +305,7 @@ std::string html_report(const std::vector<harness::scenario_result>& results, co
                   results.size() == 1 ? "" : "s", counts[2], counts[3], counts[1]);
 
   std::string page(resources::report_html);
-  replace_once(page, "{{title}}", escape_html(title));
+  replace_once(page, "{{title}}", xml_escape(title));
   replace_once(page, "{{style}}", resources::report_css);
   replace_once(page, "{{script}}", resources::report_js);
   replace_once(page, "{{data}}", safe);

@@ -152,15 +152,20 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
   return out;
 }
 
+json verdict_counts(const std::vector<harness::scenario_result>& results) {
+  json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
+  for (const auto& r : results) {
+    auto& n = counts[std::string(harness::to_string(r.final))];
+    n = n.get<std::size_t>() + 1;
+  }
+  return counts;
+}
+
 json json_report(const std::vector<harness::scenario_result>& results, const run_info& info,
                  const render_options& options) {
-  json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
   json scenarios = json::array();
-  for (const auto& r : results) {
-    counts[std::string(harness::to_string(r.final))] =
-        counts[std::string(harness::to_string(r.final))].get<std::size_t>() + 1;
+  for (const auto& r : results)
     scenarios.push_back(scenario_json(r, options));
-  }
   return {{"schema", "protoharness.report/1"},
           {"run",
            {{"tool_version", info.tool_version},
@@ -171,7 +176,7 @@ json json_report(const std::vector<harness::scenario_result>& results, const run
             {"hostname", info.hostname},
             {"command", info.command},
             {"paths", info.paths}}},
-          {"counts", std::move(counts)},
+          {"counts", verdict_counts(results)},
           {"scenarios", std::move(scenarios)}};
 }
 

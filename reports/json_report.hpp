@@ -19,6 +19,9 @@ namespace ph::reports {
 nlohmann::json json_report(const std::vector<harness::scenario_result>& results,
                            const run_info& info, const render_options& options);
 
+// {"total": N, "PASS": n, "WARN": n, "FAIL": n, "ERROR": n}
+nlohmann::json verdict_counts(const std::vector<harness::scenario_result>& results);
+
 // One scenario: id, file, protocol, summary, tags, verdict, duration_ms, bytes
 // {client_to_server, server_to_client} (as recorded, before redaction), ops (client steps
 // performed), problems, rules [{id, rfc, level, level_text, outcome, message, evidence

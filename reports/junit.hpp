@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/model/result.hpp"
+#include "reports/encoding.hpp"
 #include "reports/render_options.hpp"
 #include "reports/run_info.hpp"
 
@@ -30,11 +31,5 @@ namespace ph::reports {
 // a "transcripts_truncated" property.
 std::string junit_xml(const std::vector<harness::scenario_result>& results, const run_info& info,
                       const render_options& options);
-
-// `text` escaped for XML 1.0 character data, or an attribute value when `attribute` (then
-// TAB, LF and CR become character references so that attribute normalisation keeps them).
-// Characters XML 1.0 forbids (C0 controls other than TAB/LF/CR, U+FFFE, U+FFFF) and bytes
-// that are not valid UTF-8 become the visible text "\xNN".
-std::string xml_escape(std::string_view text, bool attribute = false);
 
 }  // namespace ph::reports
