@@ -350,16 +350,39 @@
     open: 'channel opened', 'tls-start': 'TLS handshake started', 'tls-ready': 'TLS established',
     'tls-failed': 'TLS handshake failed', close: 'closed', reset: 'reset the connection', note: 'note'
   };
-  var SHOWN_ROWS = 12;
+  // An event shows this much at first; the rest of what the report holds opens on a click.
+  var SHOWN_ROWS = 12, SHOWN_CHARS = 1500;
 
   function linesHtml(rows, cont) {
-    var out = '';
-    var head = rows.length > SHOWN_ROWS + 4 ? SHOWN_ROWS : rows.length;
-    for (var i = 0; i < head; i++) out += '<div class="ln' + (i === 0 && cont ? ' cont' : '') + '">' + vis(rows[i]) + '</div>';
-    if (head < rows.length) {
-      out += '<button type="button" class="more">▸ ' + (rows.length - head) + ' more lines</button><div class="rest" hidden>';
-      for (var j = head; j < rows.length; j++) out += '<div class="ln">' + vis(rows[j]) + '</div>';
-      out += '</div>';
+    var shown = [], rest = [], chars = 0;
+    rows.forEach(function (row, i) {
+      if (rest.length || shown.length >= SHOWN_ROWS) { rest.push([row, false]); return; }
+      if (chars + row.length > SHOWN_CHARS && shown.length) { rest.push([row, false]); return; }
+      if (chars + row.length > SHOWN_CHARS) {
+        // One long row (binary data without line ends): cut it, the tail goes behind "more".
+        var cut = SHOWN_CHARS - chars;
+        var esc4 = row.lastIndexOf('\\x', cut);  // keep a "\xNN" whole
+        if (esc4 >= 0 && esc4 + 4 > cut) cut = esc4;
+        if (/[\ud800-\udbff]/.test(row.charAt(cut - 1))) cut--;  // and a surrogate pair
+        shown.push([row.slice(0, cut), i === 0 && cont]);
+        rest.push([row.slice(cut), true]);
+        chars = SHOWN_CHARS;
+        return;
+      }
+      shown.push([row, i === 0 && cont]);
+      chars += row.length;
+    });
+    // Hiding less than a few rows saves nothing: show them.
+    if (rest.length && rest.length <= 3 && rest.every(function (r) { return r[0].length < 200; })) {
+      shown = shown.concat(rest);
+      rest = [];
+    }
+    var line = function (r) { return '<div class="ln' + (r[1] ? ' cont' : '') + '">' + vis(r[0]) + '</div>'; };
+    var out = shown.map(line).join('');
+    if (rest.length) {
+      var hidden = rest.reduce(function (n, r) { return n + r[0].length; }, 0);
+      out += '<button type="button" class="more" data-label="' + rest.length + ' more line(s), ' + num(hidden) + ' characters">▸ ' +
+        rest.length + ' more line(s), ' + num(hidden) + ' characters</button><div class="rest" hidden>' + rest.map(line).join('') + '</div>';
     }
     return out;
   }
@@ -458,7 +481,7 @@
     if (a.classList.contains('more')) {
       var rest = a.nextElementSibling;
       rest.hidden = !rest.hidden;
-      a.textContent = (rest.hidden ? '▸ ' : '▾ ') + rest.children.length + ' more lines';
+      a.textContent = (rest.hidden ? '▸ ' : '▾ ') + a.getAttribute('data-label');
       return;
     }
     e.preventDefault();
@@ -496,4 +519,6 @@
   renderList();
   route();
   window.addEventListener('hashchange', route);
+  // Milliseconds from navigation to the first view drawn (for measuring large runs).
+  document.documentElement.setAttribute('data-ready-ms', String(Math.round(performance.now())));
 })();
