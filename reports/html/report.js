@@ -158,7 +158,8 @@
   function renderList() {
     var shown = SORTED.filter(matches);
     $('list').innerHTML = shown.map(function (s) {
-      var why = s.div ? s.div.text : s.s;
+      // The divergence without its "file.toml:12: " prefix: the list is narrow.
+      var why = s.div ? s.div.text.replace(/^\S+\.toml:\d+: /, '') : s.s;
       return '<li class="v-' + s.v + (s.id === current ? ' sel' : '') + '" data-id="' + esc(s.id) + '"><a href="' + esc(hrefFor(s.id)) + '">' +
         '<span class="badge ' + s.v + '">' + s.v + '</span><span class="id" title="' + esc(s.id) + '">' + esc(s.id) + '</span>' +
         '<span class="ms">' + ms(s.ms) + '</span><span class="why" title="' + esc(why) + '">' + esc(why) + '</span></a></li>';
