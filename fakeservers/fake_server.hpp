@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "harness/model/scenario.hpp"
+#include "harness/model/script_trace.hpp"
 #include "harness/model/transcript.hpp"
 
 namespace ph::fakeservers {
@@ -43,6 +44,7 @@ struct connection_record {
   harness::transcript transcript;
   std::vector<std::string> problems;  // script mismatches, "file:line: ..." where known
   std::vector<std::string> errors;  // the server itself failed (a harness fault, not the client's)
+  std::vector<harness::script_step_trace> script;  // script mode: each step, expected and actual
 };
 
 class fake_server {

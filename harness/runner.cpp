@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -60,6 +61,7 @@ void run_in_tree(const scenario& scen, const endpoint& ep, scenario_result& resu
   for (const auto& step : scen.client) {
     step_result sr;
     sr.op = step.op;
+    sr.expect = step.expect;
     auto started = clock::now();
     try {
       if (step.timeout) client->set_timeout(*step.timeout);
@@ -89,6 +91,7 @@ void run_external(const scenario& scen, const endpoint& ep, const run_options& o
     const auto& step = scen.client[i];
     step_result sr;
     sr.op = step.op;
+    sr.expect = step.expect;
     if (i < run.outcomes.size()) {
       sr.outcome = run.outcomes[i];
     } else {
@@ -198,6 +201,7 @@ scenario_result run_loaded(const scenario& scen, const run_options& opts,
   result.file = scen.file;
   result.protocol = scen.protocol;
   result.summary = scen.summary;
+  result.tags = scen.tags;
   try {
     fakeservers::fake_server server(scen, {.session_timeout = scen.timeout});
     endpoint ep{"127.0.0.1", server.start(), fakeservers::test_ca_pem()};
@@ -218,6 +222,7 @@ scenario_result run_loaded(const scenario& scen, const run_options& opts,
         result.problems.push_back(e);
         result.final = verdict::error;
       }
+      std::move(rec.script.begin(), rec.script.end(), std::back_inserter(result.script));
       result.connections.push_back(std::move(rec.transcript));
     }
     if (result.connections.empty() && !scen.client.empty() && scen.client.front().op != "none")
@@ -319,7 +324,9 @@ scenario_result result_for_connection(fakeservers::connection_record rec, const 
   result.file = scen.file;
   result.protocol = scen.protocol;
   result.summary = scen.summary;
+  result.tags = scen.tags;
   result.problems = std::move(rec.problems);
+  result.script = std::move(rec.script);
   for (auto& e : rec.errors) {
     result.problems.push_back(std::move(e));
     result.final = verdict::error;

@@ -94,4 +94,67 @@ std::string evidence_cut_note(const harness::evidence& ev) {
   return fmt::format(" ({} bytes in all, sha256 {})", ev.length, ev.sha256);
 }
 
+std::string xml_escape(std::string_view text, bool attribute) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  auto escape = [&](unsigned char b) {
+    out += "\\x";
+    out += hex[b >> 4];
+    out += hex[b & 0xF];
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x80) {
+      const std::size_t n = utf8_sequence_length(text, i);
+      const std::string_view seq = text.substr(i, n);
+      if (n == 0) {
+        escape(b);
+        ++i;
+      } else if (seq == "\xEF\xBF\xBE" || seq == "\xEF\xBF\xBF") {  // U+FFFE, U+FFFF
+        for (char c : seq)
+          escape(static_cast<unsigned char>(c));
+        i += n;
+      } else {
+        out.append(seq);
+        i += n;
+      }
+      continue;
+    }
+    switch (b) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += attribute ? "&quot;" : "\"";
+        break;
+      case '\'':
+        out += attribute ? "&apos;" : "'";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;  // a raw CR would be normalised away by the parser
+      default:
+        if (b < 0x20)
+          escape(b);
+        else
+          out += static_cast<char>(b);
+    }
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace ph::reports

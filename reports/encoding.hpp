@@ -36,6 +36,12 @@ std::string evidence_cut_note(const harness::evidence& ev);
 // RFC 4648 §4 base64 with padding (the harness model's).
 using harness::base64_encode;
 
+// `text` escaped for XML 1.0 character data (and HTML: JUnit, the HTML view, compare --html), or an
+// attribute value when `attribute` (then TAB, LF and CR become character references so that
+// attribute normalisation keeps them). Characters XML 1.0 forbids (C0 controls other than
+// TAB/LF/CR, U+FFFE, U+FFFF) and bytes that are not valid UTF-8 become the visible text "\xNN".
+std::string xml_escape(std::string_view text, bool attribute = false);
+
 // FIPS 180-4 SHA-256 of `bytes`, as 64 lower-case hex digits (the harness model's).
 using harness::sha256_hex;
 

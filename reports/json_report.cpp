@@ -1,5 +1,6 @@
 #include "reports/json_report.hpp"
 
+#include "reports/divergence.hpp"
 #include "reports/encoding.hpp"
 #include "reports/redactor.hpp"
 
@@ -27,15 +28,7 @@ void put_bytes(json& j, std::string_view bytes, const char* text_key, const char
 }
 
 json redacted_json(const json& j, const redactor* red) {
-  if (red == nullptr) return j;
-  if (j.is_string()) return red->apply(j.get_ref<const std::string&>());
-  if (j.is_object() || j.is_array()) {
-    json out = j;
-    for (auto& [key, value] : out.items())
-      value = redacted_json(value, red);
-    return out;
-  }
-  return j;
+  return red != nullptr ? red->apply_json(j) : j;
 }
 
 json transcript_json(const harness::transcript& t, const render_options& options) {
@@ -122,10 +115,29 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
   json steps = json::array();
   for (const auto& st : r.steps)
     steps.push_back({{"op", st.op},
+                     {"expect", redacted_json(st.expect, clean)},
                      {"outcome", redacted_json(st.outcome, clean)},
                      {"matched", st.matched},
                      {"mismatch", text(st.mismatch)},
                      {"elapsed_ms", ms(st.elapsed)}});
+
+  json script = json::array();
+  for (const auto& tr : r.script) {
+    json js = {{"connection", tr.connection},
+               {"step", tr.step},
+               {"where", tr.where},
+               {"read", harness::to_string(tr.read)},
+               {"expected", text(tr.expected)},
+               {"regex", tr.regex},
+               {"reached", tr.reached},
+               {"matched", tr.matched},
+               {"mismatch", text(tr.mismatch)},
+               {"actual_bytes", tr.actual_bytes},
+               {"event", tr.event}};
+    put_bytes(js, text(tr.actual), "actual", "actual_base64");
+    put_bytes(js, text(tr.sent), "sent", "sent_base64");
+    script.push_back(std::move(js));
+  }
 
   json transcripts = json::array();
   for (const auto& t : r.connections)
@@ -135,6 +147,7 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
               {"file", r.file},
               {"protocol", r.protocol},
               {"summary", r.summary},
+              {"tags", r.tags},
               {"verdict", harness::to_string(r.final)},
               {"duration_ms", ms(r.duration)},
               {"bytes", {{"client_to_server", up}, {"server_to_client", down}}},
@@ -142,20 +155,34 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
               {"problems", std::move(problems)},
               {"rules", std::move(rules)},
               {"steps", std::move(steps)},
+              {"script", std::move(script)},
               {"transcripts", std::move(transcripts)}};
+  if (auto d = first_divergence(r)) {
+    json jd = {{"source", to_string(d->source)},
+               {"connection", d->connection},
+               {"event", d->event},
+               {"index", d->index}};
+    put_bytes(jd, text(d->summary), "text", "text_base64");
+    out["first_divergence"] = std::move(jd);
+  }
   if (!r.client_log.empty()) put_bytes(out, text(r.client_log), "client_log", "client_log_base64");
   return out;
 }
 
+json verdict_counts(const std::vector<harness::scenario_result>& results) {
+  json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
+  for (const auto& r : results) {
+    auto& n = counts[std::string(harness::to_string(r.final))];
+    n = n.get<std::size_t>() + 1;
+  }
+  return counts;
+}
+
 json json_report(const std::vector<harness::scenario_result>& results, const run_info& info,
                  const render_options& options) {
-  json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
   json scenarios = json::array();
-  for (const auto& r : results) {
-    counts[std::string(harness::to_string(r.final))] =
-        counts[std::string(harness::to_string(r.final))].get<std::size_t>() + 1;
+  for (const auto& r : results)
     scenarios.push_back(scenario_json(r, options));
-  }
   return {{"schema", "protoharness.report/1"},
           {"run",
            {{"tool_version", info.tool_version},
@@ -163,8 +190,10 @@ json json_report(const std::vector<harness::scenario_result>& results, const run
             {"wall_time_ms", ms(info.wall_time)},
             {"jobs", info.jobs},
             {"client", info.client},
-            {"hostname", info.hostname}}},
-          {"counts", std::move(counts)},
+            {"hostname", info.hostname},
+            {"command", info.command},
+            {"paths", info.paths}}},
+          {"counts", verdict_counts(results)},
           {"scenarios", std::move(scenarios)}};
 }
 

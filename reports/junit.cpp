@@ -1,11 +1,14 @@
 #include "reports/junit.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include <fmt/format.h>
 
+#include "reports/divergence.hpp"
 #include "reports/encoding.hpp"
 #include "reports/redactor.hpp"
+#include "reports/report_dir.hpp"
 #include "reports/transcript_text.hpp"
 
 namespace ph::reports {
@@ -76,16 +79,6 @@ class findings {
     return out;
   }
 
-  const rule_result* first_failing_rule() const {
-    const rule_result* any = nullptr;
-    for (const auto& r : result_.rules) {
-      if (r.result != outcome::fail) continue;
-      if (r.rule != nullptr && r.rule->lvl == level::must) return &r;
-      if (any == nullptr) any = &r;
-    }
-    return any;
-  }
-
  private:
   const scenario_result& result_;
   redactor red_;
@@ -96,7 +89,9 @@ std::string section(std::string_view title, const std::string& body) {
   return body.empty() ? std::string() : fmt::format("{}:\n{}", title, body);
 }
 
-void write_testcase(std::string& out, const scenario_result& r, const render_options& options) {
+// One <testcase>; `transcript` is what its <system-out> shows of the transcript.
+void write_testcase(std::string& out, const scenario_result& r, const render_options& options,
+                    const std::string& transcript) {
   const findings f(r, options);
   out += fmt::format("    <testcase classname=\"protoharness.{}\" name=\"{}\" time=\"{}\"",
                      xml_escape(protocol_of(r), true), xml_escape(r.id, true), seconds(r.duration));
@@ -107,18 +102,14 @@ void write_testcase(std::string& out, const scenario_result& r, const render_opt
   }
   out += ">\n";
 
+  const auto divergence = first_divergence(r);
+  std::string message =
+      divergence ? visible(f.clean(divergence->summary)) : std::string(harness::to_string(r.final));
   if (r.final == verdict::fail) {
-    std::string message, type = "mismatch";
-    if (const rule_result* first = f.first_failing_rule();
-        first != nullptr &&
-        (first->rule == nullptr || first->rule->lvl == level::must || r.problems.empty())) {
-      message = f.rule_line(*first);
-      if (!first->evidence.empty()) message += " at " + f.evidence_line(first->evidence.front());
-      type = first->rule != nullptr ? first->rule->id : "rule";
-    } else if (!r.problems.empty()) {
-      message = visible(f.clean(r.problems.front()));
-    } else {
-      message = "FAIL";
+    std::string type = "mismatch";
+    if (divergence && divergence->source == divergence_source::rule) {
+      const auto& rule = r.rules[static_cast<std::size_t>(divergence->index)];
+      type = rule.rule != nullptr ? rule.rule->id : "rule";
     }
     const std::string body = section("Failing rules", f.rules(nullptr)) +
                              section("Problems", f.problems()) +
@@ -126,8 +117,7 @@ void write_testcase(std::string& out, const scenario_result& r, const render_opt
     out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
                        xml_escape(message, true), xml_escape(type, true), xml_escape(body));
   } else if (r.final == verdict::error) {
-    const std::string message =
-        r.problems.empty() ? std::string("ERROR") : visible(f.clean(r.problems.front()));
+    if (!r.problems.empty()) message = visible(f.clean(r.problems.front()));
     out += fmt::format("      <error message=\"{}\" type=\"error\">{}</error>\n",
                        xml_escape(message, true), xml_escape(section("Problems", f.problems())));
   }
@@ -139,7 +129,7 @@ void write_testcase(std::string& out, const scenario_result& r, const render_opt
     system_out += section("Problems", f.problems());
     system_out += '\n';
   }
-  system_out += render_transcript(r, options);
+  system_out += transcript;
   out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(system_out));
   if (!r.client_log.empty())
     out += fmt::format("      <system-err>{}</system-err>\n", xml_escape(f.clean(r.client_log)));
@@ -148,74 +138,18 @@ void write_testcase(std::string& out, const scenario_result& r, const render_opt
 
 }  // namespace
 
-std::string xml_escape(std::string_view text, bool attribute) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() + text.size() / 16);
-  auto escape = [&](unsigned char b) {
-    out += "\\x";
-    out += hex[b >> 4];
-    out += hex[b & 0xF];
-  };
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b >= 0x80) {
-      const std::size_t n = utf8_sequence_length(text, i);
-      const std::string_view seq = text.substr(i, n);
-      if (n == 0) {
-        escape(b);
-        ++i;
-      } else if (seq == "\xEF\xBF\xBE" || seq == "\xEF\xBF\xBF") {  // U+FFFE, U+FFFF
-        for (char c : seq)
-          escape(static_cast<unsigned char>(c));
-        i += n;
-      } else {
-        out.append(seq);
-        i += n;
-      }
-      continue;
-    }
-    switch (b) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += attribute ? "&quot;" : "\"";
-        break;
-      case '\'':
-        out += attribute ? "&apos;" : "'";
-        break;
-      case '\t':
-        out += attribute ? "&#9;" : "\t";
-        break;
-      case '\n':
-        out += attribute ? "&#10;" : "\n";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;  // a raw CR would be normalised away by the parser
-      default:
-        if (b < 0x20)
-          escape(b);
-        else
-          out += static_cast<char>(b);
-    }
-    ++i;
-  }
-  return out;
-}
+namespace {
 
+// The document, with transcripts[i] as results[i]'s transcript and `truncated` (if not
+// empty) stated as a property of every suite.
+//
 // One <testsuite> per protocol rather than one for the run: Jenkins and GitLab both list
 // and count per suite, so a per-protocol suite gives per-protocol totals at a glance, and
 // the classname "protoharness.<protocol>" still gives Jenkins its package/class tree.
-std::string junit_xml(const std::vector<scenario_result>& results, const run_info& info,
-                      const render_options& options) {
+std::string junit_document(const std::vector<scenario_result>& results, const run_info& info,
+                           const render_options& options,
+                           const std::vector<std::string>& transcripts,
+                           const std::string& truncated) {
   std::vector<std::string> protocols;
   for (const auto& r : results)
     if (std::find(protocols.begin(), protocols.end(), protocol_of(r)) == protocols.end())
@@ -253,13 +187,71 @@ std::string junit_xml(const std::vector<scenario_result>& results, const run_inf
     out += fmt::format("      <property name=\"client\" value=\"{}\"/>\n",
                        xml_escape(info.client, true));
     out += fmt::format("      <property name=\"jobs\" value=\"{}\"/>\n", info.jobs);
+    if (!truncated.empty())
+      out += fmt::format("      <property name=\"transcripts_truncated\" value=\"{}\"/>\n",
+                         xml_escape(truncated, true));
     out += "    </properties>\n";
-    for (const auto& r : results)
-      if (protocol_of(r) == protocol) write_testcase(out, r, options);
+    for (std::size_t i = 0; i < results.size(); ++i)
+      if (protocol_of(results[i]) == protocol)
+        write_testcase(out, results[i], options, transcripts[i]);
     out += "  </testsuite>\n";
   }
   out += "</testsuites>\n";
   return out;
+}
+
+// `transcript` cut to at most `cap` bytes at a line end, with a line saying so.
+std::string cut_transcript(const std::string& transcript, std::size_t cap, std::string_view id,
+                           std::size_t limit) {
+  if (transcript.size() <= cap) return transcript;
+  std::size_t keep = utf8_safe_cut(transcript, cap);
+  if (const auto nl = transcript.rfind('\n', keep == 0 ? 0 : keep - 1);
+      nl != std::string::npos && nl < keep)
+    keep = nl + 1;
+  return transcript.substr(0, keep) +
+         fmt::format(
+             "… transcript truncated: {} of {} bytes shown (junit.xml is kept under {} "
+             "bytes); the whole of it is in transcripts/{}\n",
+             keep, transcript.size(), limit, transcript_file_name(id));
+}
+
+}  // namespace
+
+std::string junit_xml(const std::vector<scenario_result>& results, const run_info& info,
+                      const render_options& options) {
+  std::vector<std::string> transcripts(results.size());
+  std::size_t longest = 0;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].final == verdict::pass) continue;
+    transcripts[i] = render_transcript(results[i], options);
+    longest = std::max(longest, transcripts[i].size());
+  }
+  std::string doc = junit_document(results, info, options, transcripts, "");
+  const std::size_t limit = options.max_junit_bytes;
+  if (doc.size() <= limit) return doc;
+
+  // Over the limit: every transcript is cut to the same number of bytes, the most that fits.
+  // The document's size grows with that cap, so a binary search finds it.
+  auto build = [&](std::size_t cap) {
+    std::vector<std::string> cut(results.size());
+    for (std::size_t i = 0; i < results.size(); ++i)
+      if (!transcripts[i].empty())
+        cut[i] = cut_transcript(transcripts[i], cap, results[i].id, limit);
+    return junit_document(
+        results, info, options, cut,
+        fmt::format("every transcript cut to at most {} bytes to keep junit.xml under {} bytes; "
+                    "the whole transcripts are in transcripts/",
+                    cap, limit));
+  };
+  std::size_t lo = 0, hi = longest;
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo + 1) / 2;
+    if (build(mid).size() <= limit)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return build(lo);
 }
 
 }  // namespace ph::reports

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/model/result.hpp"
+#include "reports/encoding.hpp"
 #include "reports/render_options.hpp"
 #include "reports/run_info.hpp"
 
@@ -14,23 +15,21 @@ namespace ph::reports {
 // A <testsuites> document with one <testsuite name="protoharness.<protocol>"> per protocol
 // (in order of first appearance) and one <testcase classname="protoharness.<protocol>"
 // name="<id>" time="<seconds>" file="<scenario file>"> per scenario:
-//  - FAIL: <failure message="..." type="<rule id or 'mismatch'>">. The message names the first
-//    failing MUST rule (else the first problem, else the first failing rule): its id, RFC
-//    section, level, message and first evidence (conn, event index, excerpt). The body lists
-//    every failing rule with its evidence, every problem and every unmatched client step.
+//  - FAIL: <failure message="..." type="<rule id or 'mismatch'>">. The message is the first
+//    divergence (reports/divergence.hpp): a script step's expected and actual line, a rule
+//    (id, RFC section, level, message, first evidence: conn, event index, excerpt), a client
+//    step's mismatch or a problem; type is the rule's id when a rule came first. The body
+//    lists every failing rule with its evidence, every problem and every unmatched client step.
 //  - ERROR: <error message="<first problem>">, the body lists all problems.
 //  - WARN: passes; <system-out> starts with the SHOULD-level findings.
 //  - every verdict but PASS: the rendered transcript in <system-out>, the external client's
 //    log (if any) in <system-err>.
 // Text is escaped for XML 1.0; bytes XML cannot carry (control characters, invalid UTF-8)
-// are shown as \xNN. Credentials are masked unless options.redact is false.
+// are shown as \xNN. Credentials are masked unless options.redact is false. A document
+// over options.max_junit_bytes has every transcript cut to one length (the longest that
+// fits) at a line end, each cut transcript ends with a line saying so, and every suite has
+// a "transcripts_truncated" property.
 std::string junit_xml(const std::vector<harness::scenario_result>& results, const run_info& info,
                       const render_options& options);
-
-// `text` escaped for XML 1.0 character data, or an attribute value when `attribute` (then
-// TAB, LF and CR become character references so that attribute normalisation keeps them).
-// Characters XML 1.0 forbids (C0 controls other than TAB/LF/CR, U+FFFE, U+FFFF) and bytes
-// that are not valid UTF-8 become the visible text "\xNN".
-std::string xml_escape(std::string_view text, bool attribute = false);
 
 }  // namespace ph::reports

@@ -194,6 +194,15 @@ std::string redactor::apply(std::string_view text) const {
   return masked_piece(text, 0, merged(std::move(ranges)), next);
 }
 
+nlohmann::json redactor::apply_json(const nlohmann::json& j) const {
+  if (j.is_string()) return apply(j.get_ref<const std::string&>());
+  if (!j.is_object() && !j.is_array()) return j;
+  nlohmann::json out = j;
+  for (auto& [key, value] : out.items())
+    value = apply_json(value);
+  return out;
+}
+
 harness::transcript redactor::apply(const harness::transcript& t) const {
   const forms f = forms_for(protocol_);
 

@@ -37,6 +37,10 @@ class redactor {
   // "got \"PASS ***\""). There is no server context, so continuation lines are not.
   [[nodiscard]] std::string apply(std::string_view text) const;
 
+  // A copy of `j` with every string in it (at any depth, keys excepted) given the free-text
+  // treatment above: step outcomes and expectations.
+  [[nodiscard]] nlohmann::json apply_json(const nlohmann::json& j) const;
+
  private:
   std::vector<std::string> secrets_;
   std::string protocol_;

@@ -18,6 +18,9 @@ struct render_options {
   // What a summarised event keeps: at most this many rows (text) and bytes (text and JSON).
   std::size_t head_rows = 20;
   std::size_t head_bytes = 4096;
+  // junit.xml stays within this many bytes (CI systems refuse larger JUnit reports): beyond
+  // it, every transcript in it is cut to the same length, and the document says so.
+  std::size_t max_junit_bytes = 30'000'000;
 };
 
 }  // namespace ph::reports

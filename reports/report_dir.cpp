@@ -4,8 +4,11 @@
 #include <fstream>
 #include <system_error>
 
+#include "reports/ctrf.hpp"
+#include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/junit.hpp"
+#include "reports/markdown_summary.hpp"
 #include "reports/transcript_text.hpp"
 
 namespace ph::reports {
@@ -36,6 +39,10 @@ void write_file(const fs::path& path, std::string_view text) {
 
 }  // namespace
 
+std::string report_dir_files() {
+  return "index.html, junit.xml, report.json, ctrf.json, summary.md, transcripts/";
+}
+
 std::string transcript_file_name(std::string_view id) {
   if (id.empty()) return "unnamed.txt";
   std::string out;
@@ -53,6 +60,9 @@ void write_report_dir(const fs::path& dir, const std::vector<harness::scenario_r
   make_dirs(dir);
   write_file(dir / "junit.xml", junit_xml(results, info, options));
   write_file(dir / "report.json", json_report_text(results, info, options));
+  write_file(dir / "index.html", html_report(results, info, options));
+  write_file(dir / "ctrf.json", ctrf_report_text(results, info, options));
+  write_file(dir / "summary.md", markdown_summary(results, info, options));
   const fs::path transcripts = dir / "transcripts";
   make_dirs(transcripts);
   for (const auto& r : results)

@@ -2,6 +2,8 @@
 # Installs the Debian packages protoharness builds and tests with. Idempotent and
 # non-interactive: packages already present are skipped, so a warm machine pays nothing.
 #   scripts/install-deps.sh              the build and test packages
+#   scripts/install-deps.sh --test       those plus what only scripts/test.sh uses: headless
+#                                        Chromium for the HTML report's browser test
 #   scripts/install-deps.sh --coverage   those plus gcovr, clang and llvm-cov (scripts/coverage.sh)
 #   scripts/install-deps.sh --fuzz       those plus Clang and its libFuzzer/sanitizer runtimes
 #                                        (scripts/fuzz.sh)
@@ -19,6 +21,10 @@ packages=(
 # (fuzz.sh runs the loopback targets in a network namespace of their own).
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev iproute2)
+fi
+# The browser test of the HTML report (tests/reports/browser), run by scripts/test.sh only.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium fonts-dejavu-core)
 fi
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: installs, builds, and runs the whole scenario suite against the in-tree
-# clients. Reports go to out/report/ (junit.xml, report.json, transcripts/).
+# clients. Reports go to out/report/ (index.html, junit.xml, ctrf.json, summary.md, report.json,
+# transcripts/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh --cli

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # All tests: installs, builds, and runs every CTest (unit tests, every scenario, the
-# self-check, the smtplib adapter) in the normal build and again under ASan + UBSan; then
-# builds the libFuzzer targets (Clang, build-fuzz/) and runs each briefly on its seed corpus.
+# self-check, the smtplib adapter, the HTML report in headless Chromium) in the normal build
+# and again under ASan + UBSan; then builds the libFuzzer targets (Clang, build-fuzz/) and
+# runs each briefly on its seed corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+scripts/install-deps.sh --test
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$jobs"
 scripts/build.sh --sanitize

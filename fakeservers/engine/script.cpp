@@ -141,8 +141,57 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
   return s;
 }
 
+// A problem of one step: in the record's problems and on the step's trace.
+void step_problem(session& s, harness::script_step_trace& tr, std::string text) {
+  if (tr.matched) tr.mismatch = text;
+  tr.matched = false;
+  s.problem(std::move(text));
+}
+
+// Where the client's control-channel bytes sit in the transcript: maps a position in the
+// stream of recorded client data (channel 0) to the index of the event holding it. The
+// script reads that stream in order, so one forward cursor serves a whole connection.
+class client_stream_cursor {
+ public:
+  // Position of the next byte the session will hand out.
+  std::size_t read_position(session& s) {
+    const auto& events = s.record().transcript.events;
+    for (; scanned_ < events.size(); ++scanned_)
+      if (is_client_data(events[scanned_])) recorded_ += events[scanned_].bytes.size();
+    return recorded_ - std::min(recorded_, s.buffered());
+  }
+
+  // Index of the event holding stream byte `pos` (the last client event when past the end).
+  int event_at(session& s, std::size_t pos) {
+    const auto& events = s.record().transcript.events;
+    int last = -1;
+    for (; at_ < events.size(); ++at_) {
+      if (!is_client_data(events[at_])) continue;
+      last = static_cast<int>(at_);
+      if (pos < before_ + events[at_].bytes.size()) return last;
+      before_ += events[at_].bytes.size();
+    }
+    return last;
+  }
+
+ private:
+  static bool is_client_data(const harness::event& e) {
+    return e.kind == harness::event_kind::data && e.dir == harness::direction::client_to_server &&
+           e.channel == 0;
+  }
+  std::size_t scanned_ = 0, recorded_ = 0;  // events summed so far, and their client bytes
+  std::size_t at_ = 0, before_ = 0;         // cursor event, and client bytes before it
+};
+
+constexpr std::size_t trace_head = 512;  // bytes of a block or a reply kept in a trace
+
+std::string head(std::string_view bytes) {
+  return std::string(bytes.substr(0, trace_head));
+}
+
 // Runs a step's data-channel actions (after its control-channel reply).
-awaitable<void> run_data(session& s, const script_step& st, int index) {
+awaitable<void> run_data(session& s, const script_step& st, int index,
+                         harness::script_step_trace& tr) {
   if (st.data_delay.count()) {
     s.note(fmt::format("data_delay: {} ms", st.data_delay.count()));
     co_await s.sleep(st.data_delay);
@@ -153,7 +202,9 @@ awaitable<void> run_data(session& s, const script_step& st, int index) {
   }
   if (!st.uses_data()) co_return;
   if (!co_await s.data_open()) {
-    s.problem(fmt::format("{}: step {}: no data connection could be established", st.where, index));
+    step_problem(
+        s, tr,
+        fmt::format("{}: step {}: no data connection could be established", st.where, index));
     co_return;
   }
   // (co_await kept out of && conditions: GCC 12 miscompiles short-circuited co_await.)
@@ -168,17 +219,19 @@ awaitable<void> run_data(session& s, const script_step& st, int index) {
   if (!st.data_expect.is_null()) {
     auto got = co_await s.data_read_all();
     if (!got) {
-      s.problem(fmt::format("{}: step {}: the data connection failed before the upload ended",
-                            st.where, index));
+      step_problem(s, tr,
+                   fmt::format("{}: step {}: the data connection failed before the upload ended",
+                               st.where, index));
     } else {
       json plain = st.data_expect;
       plain.erase("sha256");
       for (auto& p : check_block(plain, *got))
-        s.problem(fmt::format("{}: step {}: data: {}", st.where, index, p));
+        step_problem(s, tr, fmt::format("{}: step {}: data: {}", st.where, index, p));
       if (st.data_expect.contains("sha256") &&
           sha256_hex(*got) != st.data_expect["sha256"].get<std::string>())
-        s.problem(fmt::format("{}: step {}: data sha256 is {}, expected {}", st.where, index,
-                              sha256_hex(*got), st.data_expect["sha256"].get<std::string>()));
+        step_problem(s, tr,
+                     fmt::format("{}: step {}: data sha256 is {}, expected {}", st.where, index,
+                                 sha256_hex(*got), st.data_expect["sha256"].get<std::string>()));
     }
   }
   if (st.data_stall) {
@@ -380,22 +433,76 @@ bool line_matches(const script_step& st, const std::string& line) {
   return false;
 }
 
+namespace {
+
+// Every step of the script, not reached yet, for this connection's trace.
+std::vector<harness::script_step_trace> unreached(const std::vector<script_step>& steps) {
+  std::vector<harness::script_step_trace> out;
+  out.reserve(steps.size());
+  int index = 0;
+  for (const auto& st : steps) {
+    harness::script_step_trace tr;
+    tr.step = ++index;
+    tr.where = st.where;
+    if (st.expect || st.expect_re) {
+      tr.read = harness::script_read::line;
+      tr.expected = st.expect_text;
+      tr.regex = st.expect_re != nullptr;
+    } else if (st.read || st.read_bytes) {
+      tr.read = harness::script_read::block;
+      tr.expected = st.read ? "read " + *st.read : fmt::format("read {} bytes", *st.read_bytes);
+      if (!st.expect_data.is_null()) tr.expected += " " + st.expect_data.dump();
+    }
+    out.push_back(std::move(tr));
+  }
+  return out;
+}
+
+// The bytes a step's send and send_raw put on the control channel (CRLF line ends).
+std::string sent_bytes(const std::vector<std::string>& send,
+                       const std::optional<std::string>& send_raw) {
+  std::string out;
+  for (const auto& l : send) {
+    if (out.size() >= trace_head) break;
+    out += l + "\r\n";
+  }
+  if (send_raw && out.size() < trace_head) out += *send_raw;
+  return head(out);
+}
+
+}  // namespace
+
 awaitable<void> run_script(session& s, const dialect& d, const std::vector<script_step>& steps) {
+  auto& trace = s.record().script;
+  trace = unreached(steps);
+  const int connection = s.record().transcript.connection;
+  for (auto& tr : trace)
+    tr.connection = connection;
+  client_stream_cursor cursor;
   int index = 0;
   for (const auto& st : steps) {
     ++index;
+    auto& tr = trace[static_cast<std::size_t>(index - 1)];
+    tr.reached = true;
     if (st.expect || st.expect_re) {
       auto line = co_await s.read_line();
       if (!line) {
-        s.problem(fmt::format("{}: step {}: client closed the connection; script expected '{}'",
-                              st.where, index, st.expect_text));
+        step_problem(s, tr,
+                     fmt::format("{}: step {}: client closed the connection; script expected '{}'",
+                                 st.where, index, st.expect_text));
         co_return;
       }
+      const std::size_t end = cursor.read_position(s);
+      tr.event = cursor.event_at(s, end - std::min(end, line->size()));
+      tr.actual = *line;
+      tr.actual_bytes = line->size();
       std::string text = strip_eol(*line);
       s.count_command();
       if (!line_matches(st, text)) {
-        s.problem(fmt::format("{}: step {}: script expected '{}', client sent '{}'", st.where,
-                              index, st.expect_text, excerpt(*line)));
+        step_problem(s, tr,
+                     fmt::format("{}: step {}: script expected '{}', client sent '{}'", st.where,
+                                 index, st.expect_text, excerpt(*line)));
+        tr.sent = head(d.mismatch_reply() + "\r\n");
         co_await s.send_line(d.mismatch_reply());
         co_await s.wait_for_client_close();
         co_return;
@@ -403,23 +510,29 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
       if (st.data_port) {
         auto target = parse_active_target(text);
         if (!target || !s.data_target(target->first, target->second))
-          s.problem(fmt::format("{}: step {}: '{}' names no loopback active-mode target", st.where,
-                                index, excerpt(text)));
+          step_problem(s, tr,
+                       fmt::format("{}: step {}: '{}' names no loopback active-mode target",
+                                   st.where, index, excerpt(text)));
       }
     }
     if (st.read || st.read_bytes) {
+      const std::size_t begin = cursor.read_position(s);
       std::optional<std::string> block;
       if (st.read)
         block = co_await d.read_block(s, *st.read);
       else
         block = co_await s.read_exact(*st.read_bytes);
       if (!block) {
-        s.problem(fmt::format("{}: step {}: client closed the connection inside a '{}' block",
-                              st.where, index, st.read.value_or("bytes")));
+        step_problem(s, tr,
+                     fmt::format("{}: step {}: client closed the connection inside a '{}' block",
+                                 st.where, index, st.read.value_or("bytes")));
         co_return;
       }
+      tr.event = cursor.event_at(s, begin);
+      tr.actual = head(*block);
+      tr.actual_bytes = block->size();
       for (auto& p : check_block(st.expect_data, *block))
-        s.problem(fmt::format("{}: step {}: {}", st.where, index, p));
+        step_problem(s, tr, fmt::format("{}: step {}: {}", st.where, index, p));
     }
     write_faults saved = s.faults();
     if (st.faults) {
@@ -451,11 +564,12 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
                 ? fmt::format("227 Entering Passive Mode ({},{},{})", host, port / 256, port % 256)
                 : fmt::format("229 Entering Extended Passive Mode (|||{}|)", port));
     }
+    tr.sent = sent_bytes(send, send_raw);
     if (!send.empty()) co_await s.send_lines(send);
     if (send_raw) co_await s.send_raw(*send_raw);
     s.faults() = saved;
     if (st.starttls) co_await s.start_tls(*st.starttls);
-    co_await run_data(s, st, index);
+    co_await run_data(s, st, index, tr);
     if (st.end != fault_kind::none) {
       co_await finish(s, st.end);
       co_return;
@@ -465,7 +579,19 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
   while (true) {
     auto line = co_await s.read_line();
     if (!line) break;
-    s.problem(fmt::format("client sent '{}' after the script's last step", excerpt(*line)));
+    harness::script_step_trace extra;
+    extra.connection = connection;
+    extra.read = harness::script_read::line;
+    extra.expected = "(the script has ended)";
+    extra.reached = true;
+    const std::size_t end = cursor.read_position(s);
+    extra.event = cursor.event_at(s, end - std::min(end, line->size()));
+    extra.actual = head(*line);
+    extra.actual_bytes = line->size();
+    step_problem(s, extra,
+                 fmt::format("client sent '{}' after the script's last step", excerpt(*line)));
+    extra.sent = head(d.mismatch_reply() + "\r\n");
+    trace.push_back(std::move(extra));
     co_await s.send_line(d.mismatch_reply());
   }
 }

@@ -80,6 +80,8 @@ class session {
   awaitable<std::optional<std::string>> read_line(std::string_view too_long_reply = {});
   // True when read_line() would return at once: a whole line is already buffered.
   bool line_buffered() const { return inbuf_.find('\n') != std::string::npos; }
+  // Bytes received (and recorded) on the control channel but not yet read.
+  std::size_t buffered() const { return inbuf_.size(); }
   // Reads until `terminator` (e.g. "\r\n.\r\n"); nullopt at EOF. The terminator is included.
   awaitable<std::optional<std::string>> read_until(std::string_view terminator);
   // Exactly n bytes (fewer at EOF).

@@ -24,6 +24,7 @@
 #include "harness/rules/rule.hpp"
 #include "harness/runner.hpp"
 #include "harness/serve.hpp"
+#include "reports/compare.hpp"
 #include "reports/console.hpp"
 #include "reports/encoding.hpp"
 #include "reports/report_dir.hpp"
@@ -38,6 +39,7 @@ constexpr const char* version = "0.1.0";
 constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
 
 std::atomic<bool> interrupted{false};
+std::string command_text;  // this invocation, for the reports' run info
 
 std::string utc_now() {
   return reports::utc_timestamp(std::chrono::system_clock::now());
@@ -95,6 +97,7 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
       std::cout << reports::render_transcript(r, render);
     std::cout.flush();
   };
+  const std::string started_at = utc_now();
   auto started = std::chrono::steady_clock::now();
   auto results = harness::run_scenario_files(files, opts);
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -105,17 +108,19 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
   }
   reports::run_info info;
   info.tool_version = version;
-  info.started_at = utc_now();
+  info.started_at = started_at;
   info.wall_time = elapsed;
   info.jobs = jobs;
   info.client = client_cmd.empty() ? "in-tree" : client_cmd;
   info.hostname = reports::local_hostname();
+  info.command = command_text;
+  info.paths = paths;
   std::cout << reports::console_summary(results, info);
   if (!report_dir.empty()) {
     try {
       reports::write_report_dir(report_dir, results, info, render);
-      std::cout << "reports written to " << report_dir
-                << " (junit.xml, report.json, transcripts/)\n";
+      std::cout << "reports written to " << report_dir << " (" << reports::report_dir_files()
+                << ")\n";
     } catch (const std::exception& e) {
       std::cerr << "protoharness: " << shown(e) << "\n";
       return exit_usage;
@@ -255,6 +260,32 @@ std::optional<std::string> loopback_address(std::string host, std::string& addre
   return std::nullopt;
 }
 
+// protoharness compare: exit 1 when the new run is worse, 2 when a report cannot be read.
+int cmd_compare(const std::string& base, const std::string& next,
+                const reports::compare_options& options, const std::string& html_file,
+                const std::string& markdown_file) {
+  reports::comparison c;
+  try {
+    c = reports::compare_reports(reports::load_report(base), reports::load_report(next), options);
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness compare: " << e.what() << "\n";
+    return exit_usage;
+  }
+  c.base_name = base;
+  c.new_name = next;
+  std::cout << reports::compare_text(c);
+  for (const auto& [file, text] : {std::pair{html_file, &reports::compare_html},
+                                   std::pair{markdown_file, &reports::compare_markdown}}) {
+    if (file.empty()) continue;
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!(out << text(c)) || !out.flush()) {
+      std::cerr << "protoharness compare: cannot write " << file << "\n";
+      return exit_usage;
+    }
+  }
+  return c.got_worse() ? exit_failed : exit_ok;
+}
+
 harness::scenario model_scenario(const std::string& protocol) {
   std::string text = fmt::format(
       "protocol = \"{}\"\nsummary = \"default {} model server\"\n[server]\nmode = \"model\"\n",
@@ -303,6 +334,8 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
   std::signal(SIGINT, [](int) { interrupted = true; });
   std::signal(SIGTERM, [](int) { interrupted = true; });
   harness::serve_stats stats;
+  const std::string started_at = utc_now();
+  const auto started = std::chrono::steady_clock::now();
   try {
     stats = harness::serve(scen, opts, interrupted);
   } catch (const std::exception& e) {
@@ -318,9 +351,13 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
   if (!report_dir.empty() && !kept.empty()) {
     reports::run_info info;
     info.tool_version = version;
-    info.started_at = utc_now();
+    info.started_at = started_at;
+    info.wall_time = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
     info.client = "any (serve)";
     info.hostname = reports::local_hostname();
+    info.command = command_text;
+    info.paths = {model.empty() ? scenario_file : "--model " + model};
     reports::write_report_dir(report_dir, kept, info, render);
     std::cout << "reports written to " << report_dir << "\n";
   }
@@ -332,6 +369,7 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
 int main(int argc, char** argv) {
   // A peer that vanishes mid-write must give an error on that socket, not end the run.
   std::signal(SIGPIPE, SIG_IGN);
+  command_text = reports::command_line(argc, argv);
   CLI::App app{
       "protoharness: protocol conformance test harness for SMTP, POP3, FTP, NNTP and HTTP/1.1 "
       "clients"};
@@ -347,7 +385,9 @@ int main(int argc, char** argv) {
   run->add_option("paths", paths, "Scenario files or folders")->required();
   run->add_option("--filter", filter, "Only scenarios whose id matches this glob");
   run->add_option("-j,--jobs", jobs, "Scenarios run in parallel")->check(CLI::Range(1, 256));
-  run->add_option("--report-dir", report_dir, "Write junit.xml, report.json and transcripts/ here");
+  run->add_option("--report-dir", report_dir,
+                  "Write index.html, junit.xml, report.json, ctrf.json, summary.md and "
+                  "transcripts/ here");
   run->add_option("--client-cmd", client_cmd, "External client: 'CMD {host} {port} {steps}'");
   run->add_flag("--strict", strict, "WARN (a SHOULD broken) fails the run too");
   run->add_flag("--no-redact", no_redact, "Keep credentials in transcripts");
@@ -415,6 +455,24 @@ int main(int argc, char** argv) {
                    "Bytes of transcript kept per connection; past it the rest is counted and "
                    "hashed, not kept (default 16777216)")
       ->check(CLI::Range(fakeservers::min_transcript_limit, fakeservers::max_transcript_limit));
+
+  std::string compare_base, compare_new, compare_html, compare_markdown;
+  reports::compare_options compare_opts;
+  int compare_min_ms = 250;
+  auto* compare = app.add_subcommand(
+      "compare", "What got worse between two runs; exit 1 if anything did (report.json or folder)");
+  compare->add_option("base", compare_base, "The earlier run: report.json or its folder")
+      ->required();
+  compare->add_option("new", compare_new, "The later run: report.json or its folder")->required();
+  compare->add_option("--html", compare_html, "Also write the comparison as an HTML page");
+  compare->add_option("--markdown", compare_markdown, "Also write it as Markdown");
+  compare
+      ->add_option("--time-ratio", compare_opts.time_ratio,
+                   "Slower: more than this many times the base's time (and --time-min-ms longer)")
+      ->check(CLI::Range(1.0, 1e6));
+  compare->add_option("--time-min-ms", compare_min_ms, "Slower: at least this much longer")
+      ->check(CLI::Range(0, 86400000));
+  compare->add_flag("--ignore-time", compare_opts.ignore_time, "Do not compare times");
 
   // An unsigned count: digits only (CLI11 would wrap "-1" into the largest unsigned value).
   const CLI::Validator counts(
@@ -493,6 +551,10 @@ int main(int argc, char** argv) {
     if (*list) return cmd_list(list_paths);
     if (*check) return cmd_check(check_paths);
     if (*rules) return cmd_rules(rules_protocol);
+    if (*compare) {
+      compare_opts.time_min = std::chrono::milliseconds(compare_min_ms);
+      return cmd_compare(compare_base, compare_new, compare_opts, compare_html, compare_markdown);
+    }
     if (*bench) {
       bench_opts.duration = std::chrono::seconds(bench_duration_s);
       bench_opts.timeout = std::chrono::milliseconds(bench_timeout_ms);

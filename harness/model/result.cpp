@@ -18,6 +18,18 @@ std::string_view to_string(outcome o) {
   return "?";
 }
 
+std::string_view to_string(script_read r) {
+  switch (r) {
+    case script_read::none:
+      return "none";
+    case script_read::line:
+      return "line";
+    case script_read::block:
+      return "block";
+  }
+  return "?";
+}
+
 std::string_view to_string(verdict v) {
   switch (v) {
     case verdict::pass:

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/model/script_trace.hpp"
 #include "harness/model/transcript.hpp"
 
 namespace ph::harness {
@@ -33,6 +34,8 @@ enum class outcome : std::uint8_t { pass, fail, not_applicable };
 
 std::string_view to_string(outcome o);
 
+std::string_view to_string(script_read r);  // "none", "line", "block"
+
 // Where in the transcript a rule found its evidence.
 struct evidence {
   int connection = 0;
@@ -54,6 +57,7 @@ struct rule_result {
 // One client step as performed, and whether it matched the scenario's expectation.
 struct step_result {
   std::string op;
+  nlohmann::json expect;   // the scenario's `expect` (null: must succeed)
   nlohmann::json outcome;  // {"code":250,...} or {"error":"timeout","message":...}
   bool matched = true;
   std::string mismatch;  // what differed from `expect`
@@ -70,11 +74,13 @@ struct scenario_result {
   std::string file;
   std::string protocol;
   std::string summary;
+  std::vector<std::string> tags;  // the scenario's tags (selection in reports)
   verdict final = verdict::pass;
   std::vector<std::string> problems;  // script mismatches, client mismatches, harness errors
   std::vector<rule_result> rules;
   std::vector<step_result> steps;
   std::vector<transcript> connections;
+  std::vector<script_step_trace> script;  // script mode: every step of every connection
   std::vector<std::string> secrets;  // strings reports redact (passwords and encodings of them)
   std::chrono::microseconds duration{0};
   std::string client_log;  // stderr of an external client, if any

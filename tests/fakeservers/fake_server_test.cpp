@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -81,6 +82,107 @@ send = "250 ok"
   ASSERT_EQ(conns[0].problems.size(), 1u);
   EXPECT_NE(conns[0].problems[0].find("test.toml:8"), std::string::npos) << conns[0].problems[0];
   EXPECT_NE(conns[0].problems[0].find("EHLO a.example"), std::string::npos);
+}
+
+// The script's trace: every step, expected beside actual, with the event holding the line.
+TEST(FakeServer, ScriptTraceAlignsExpectedAndActualPerStep) {
+  auto scen = scenario_from(std::string(script_head) + R"(
+[[server.step]]
+send = "220 hi"
+[[server.step]]
+expect = "EHLO *"
+send = "250 ok"
+[[server.step]]
+expect = "MAIL FROM:<a@b.example>"
+send = "250 ok"
+[[server.step]]
+expect = "QUIT"
+send = "221 bye"
+)");
+  auto conns = run(scen, [](raw_client& c) {
+    c.read_until("\r\n");
+    // Pipelined: both lines arrive in one read, so both steps cite the same event.
+    c.send("EHLO a.example\r\nMAIL FROM: <a@b.example>\r\n");
+    c.read_until("250 ok\r\n");
+    EXPECT_EQ(c.read_until("\r\n").substr(0, 3), "503");
+  });
+  ASSERT_EQ(conns.size(), 1u);
+  const auto& trace = conns[0].script;
+  ASSERT_EQ(trace.size(), 4u);
+  EXPECT_EQ(trace[0].read, harness::script_read::none);
+  EXPECT_EQ(trace[0].sent, "220 hi\r\n");
+  EXPECT_TRUE(trace[0].reached);
+  EXPECT_EQ(trace[1].step, 2);
+  EXPECT_EQ(trace[1].expected, "EHLO *");
+  EXPECT_EQ(trace[1].actual, "EHLO a.example\r\n");
+  EXPECT_TRUE(trace[1].matched);
+  EXPECT_EQ(trace[1].where, "test.toml:8");
+  const auto& events = conns[0].transcript.events;
+  ASSERT_GE(trace[1].event, 0);
+  EXPECT_EQ(events[static_cast<std::size_t>(trace[1].event)].bytes.substr(0, 4), "EHLO");
+  EXPECT_EQ(trace[2].actual, "MAIL FROM: <a@b.example>\r\n");
+  EXPECT_FALSE(trace[2].matched);
+  EXPECT_EQ(trace[2].mismatch, conns[0].problems.at(0));
+  EXPECT_EQ(trace[2].sent.substr(0, 3), "503");
+  EXPECT_GE(trace[2].event, trace[1].event);
+  EXPECT_NE(events[static_cast<std::size_t>(trace[2].event)].bytes.find("MAIL FROM: <"),
+            std::string::npos);
+  EXPECT_FALSE(trace[3].reached);
+  EXPECT_EQ(trace[3].connection, conns[0].transcript.connection);
+}
+
+TEST(FakeServer, ScriptTraceFindsALineInALaterEvent) {
+  auto scen = scenario_from(std::string(script_head) + R"(
+[[server.step]]
+expect = "NOOP"
+send = "250 ok"
+[[server.step]]
+read_bytes = 5
+send = "250 five"
+[[server.step]]
+expect = "QUIT"
+send = "221 bye"
+)");
+  auto conns = run(scen, [](raw_client& c) {
+    c.send("NOOP\r\n");
+    c.read_until("250 ok\r\n");
+    c.send("hello");
+    c.read_until("250 five\r\n");
+    c.send("QU");
+    std::this_thread::sleep_for(50ms);
+    c.send("IT\r\n");
+    c.read_until("\r\n");
+  });
+  const auto& trace = conns[0].script;
+  ASSERT_EQ(trace.size(), 3u);
+  const auto& events = conns[0].transcript.events;
+  auto at = [&](int i) { return events.at(static_cast<std::size_t>(i)).bytes; };
+  EXPECT_EQ(at(trace[0].event), "NOOP\r\n");
+  EXPECT_EQ(trace[1].read, harness::script_read::block);
+  EXPECT_EQ(trace[1].actual, "hello");
+  EXPECT_EQ(at(trace[1].event), "hello");
+  // A line split over two reads cites the event with its first byte.
+  EXPECT_EQ(trace[2].actual, "QUIT\r\n");
+  EXPECT_EQ(at(trace[2].event), "QU");
+  for (const auto& tr : trace)
+    EXPECT_TRUE(tr.matched) << tr.mismatch;
+}
+
+TEST(FakeServer, ScriptTraceRecordsLinesAfterTheLastStep) {
+  auto scen = scenario_from(std::string(script_head) + R"(
+[[server.step]]
+send = "220 hi"
+)");
+  auto conns = run(scen, [](raw_client& c) {
+    c.read_until("\r\n");
+    c.send("NOOP\r\n");
+    c.read_until("\r\n");
+  });
+  const auto& trace = conns[0].script;
+  ASSERT_EQ(trace.size(), 2u);
+  EXPECT_EQ(trace[1].step, 0);
+  EXPECT_EQ(trace[1].actual, "NOOP\r\n");
+  EXPECT_FALSE(trace[1].matched);
 }
 
 TEST(FakeServer, NeverNormalisesBareLineFeeds) {

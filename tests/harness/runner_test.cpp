@@ -44,6 +44,37 @@ TEST(Runner, RunsAScenarioEndToEnd) {
   EXPECT_FALSE(r.rules.empty());
 }
 
+TEST(Runner, ResultsCarryTagsExpectationsAndTheScriptTrace) {
+  const std::string text = R"(protocol = "smtp"
+summary = "script"
+tags = ["a", "b"]
+[[client]]
+op = "ehlo"
+[[client]]
+op = "noop"
+expect = { code = 250 }
+[server]
+mode = "script"
+[[server.step]]
+send = "220 hi"
+[[server.step]]
+expect = "EHLO *"
+send = "250 ok"
+[[server.step]]
+expect = "NOOP"
+send = "250 ok"
+)";
+  auto r = run_scenario_file(write_temp("trace.toml", text), {});
+  EXPECT_EQ(r.tags, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_TRUE(r.steps[0].expect.is_null());
+  EXPECT_EQ(r.steps[1].expect, nlohmann::json({{"code", 250}}));
+  ASSERT_EQ(r.script.size(), 3u);
+  EXPECT_EQ(r.script[2].expected, "NOOP");
+  EXPECT_EQ(r.script[2].actual, "NOOP\r\n");
+  EXPECT_EQ(r.script[2].connection, 1);
+}
+
 TEST(Runner, AStepMismatchFails) {
   std::string text = happy;
   text.replace(text.find("\"c@blocked.test\" = 550"), 22, "\"c@blocked.test\" = 551");

@@ -268,6 +268,50 @@ TEST(Junit, RunInfoProperties) {
   EXPECT_NE(xml.find("time=\"2.500\""), std::string::npos);
 }
 
+TEST(Junit, FailureMessageIsTheFirstDivergence) {
+  auto r = failing_result();
+  harness::script_step_trace tr;
+  tr.connection = 1;
+  tr.step = 2;
+  tr.reached = true;
+  tr.matched = false;
+  tr.event = 1;  // before the MUST rule's evidence (event 5)
+  tr.mismatch = "sample.toml:9: step 2: script expected 'EHLO client.test', client sent 'HELO x'";
+  r.script = {tr};
+  const std::string xml = junit_xml({r}, info(), {});
+  ASSERT_EQ(xml_problem(xml), "");
+  EXPECT_EQ(between(xml, "<failure message=\"", "\""),
+            "sample.toml:9: step 2: script expected &apos;EHLO client.test&apos;, client sent "
+            "&apos;HELO x&apos;");
+  EXPECT_NE(xml.find("type=\"mismatch\""), std::string::npos);
+}
+
+TEST(Junit, AReportOverTheLimitCutsTranscriptsAndSaysSo) {
+  std::vector<harness::scenario_result> results;
+  for (int i = 0; i < 4; ++i) {
+    auto r = failing_result();
+    r.id = "smtp/big-" + std::to_string(i);
+    for (int k = 0; k < 400; ++k)
+      r.connections[0].events.push_back(c(2000 + k, "NOOP line " + std::to_string(k) + "\r\n"));
+    results.push_back(r);
+  }
+  render_options options;
+  const std::string whole = junit_xml(results, info(), options);
+  EXPECT_EQ(whole.find("truncated"), std::string::npos);
+  options.max_junit_bytes = whole.size() / 2;
+  const std::string xml = junit_xml(results, info(), options);
+  ASSERT_EQ(xml_problem(xml), "");
+  EXPECT_LE(xml.size(), options.max_junit_bytes);
+  EXPECT_GT(xml.size(), options.max_junit_bytes * 9 / 10);  // the cut is not wastefully short
+  EXPECT_NE(xml.find("<property name=\"transcripts_truncated\" value=\"every transcript cut to"),
+            std::string::npos);
+  EXPECT_NE(xml.find("… transcript truncated: "), std::string::npos);
+  EXPECT_NE(xml.find("transcripts/smtp__big-3.txt"), std::string::npos);
+  // Each cut ends at a line end, and the failure messages are whole.
+  EXPECT_NE(xml.find("␍␊\n… transcript truncated"), std::string::npos);
+  EXPECT_NE(xml.find("was not doubled at conn 1, event 5"), std::string::npos);
+}
+
 TEST(Junit, EmptyRunIsWellFormed) {
   const std::string xml = junit_xml({}, info(), {});
   EXPECT_EQ(xml_problem(xml), "");

@@ -45,6 +45,10 @@ TEST_F(ReportDir, WritesEveryFileCreatingFolders) {
   const fs::path dir = root_ / "nested" / "report";
   write_report_dir(dir, {a, b}, run_info{}, {});
   EXPECT_NE(slurp(dir / "junit.xml").find("<testsuites"), std::string::npos);
+  EXPECT_NE(slurp(dir / "index.html").find("smtp/data-dot-stuffing"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir / "ctrf.json"))["reportFormat"], "CTRF");
+  EXPECT_NE(slurp(dir / "summary.md").find("(index.html#smtp/data-dot-stuffing)"),
+            std::string::npos);
   const auto report = nlohmann::json::parse(slurp(dir / "report.json"));
   EXPECT_EQ(report["schema"], "protoharness.report/1");
   EXPECT_EQ(report["scenarios"].size(), 2u);

@@ -12,6 +12,15 @@ TEST(RunInfo, UtcTimestampIsIso8601WithMilliseconds) {
   EXPECT_EQ(utc_timestamp(system_clock::time_point{}), "1970-01-01T00:00:00.000Z");
 }
 
+TEST(RunInfo, CommandLineQuotesWhatTheShellWouldSplit) {
+  const char* argv[] = {"build/protoharness",  "run",      "scenarios/", "--client-cmd",
+                        "python3 a.py {host}", "--filter", "it's",       ""};
+  EXPECT_EQ(command_line(8, argv),
+            "build/protoharness run scenarios/ --client-cmd 'python3 a.py {host}' --filter "
+            "'it'\\''s' ''");
+  EXPECT_EQ(command_line(0, argv), "");
+}
+
 TEST(RunInfo, HostnameIsNotEmpty) {
   EXPECT_FALSE(local_hostname().empty());
 }
