@@ -1,7 +1,9 @@
 #include "clients/http/multipart.hpp"
 
+#include <cctype>
 #include <random>
 #include <stdexcept>
+#include <string_view>
 
 namespace ph::clients::http {
 
@@ -52,6 +54,12 @@ encoded_body encode_multipart(const std::vector<std::pair<std::string, std::stri
   }
   auto collides = [&](const std::string& b) {
     if (b.empty() || b.size() > 70) return true;
+    // RFC 2046 §5.1.1 bchars, kept to those a Content-Type parameter takes unquoted (a CR or LF
+    // would end the Content-Type field and every delimiter line early).
+    for (char c : b)
+      if (!std::isalnum(static_cast<unsigned char>(c)) &&
+          std::string_view("'+_-.").find(c) == std::string_view::npos)
+        return true;
     for (const auto& p : parts)
       if (p.find(b) != std::string::npos) return true;
     return false;

@@ -24,7 +24,9 @@ struct encoded_body {
 /// each with Content-Disposition: form-data; name="..." (and filename="..." for files, plus the
 /// file's Content-Type). Quotes, CR and LF in names and filenames are percent-encoded (RFC 7578
 /// §4.2, as browsers do). The boundary (RFC 2046 §5.1.1: at most 70 characters) is `boundary` when
-/// given and else random; either way it is replaced until it occurs in no part.
+/// given and else random; either way it is replaced until it occurs in no part. A given boundary
+/// holding a character other than ALPHA, DIGIT and "'+_-." (the bchars a Content-Type parameter
+/// takes unquoted) is replaced too.
 /// A file's content_type is written as given; one holding CR or LF (which would end the part's
 /// header section early) throws std::invalid_argument.
 encoded_body encode_multipart(const std::vector<std::pair<std::string, std::string>>& fields,

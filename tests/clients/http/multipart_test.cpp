@@ -41,3 +41,16 @@ TEST(HttpMultipart, ContentTypeWithCrOrLfIsRefused) {
                std::invalid_argument);
   EXPECT_NO_THROW(http::encode_multipart({}, {{"f", {"a", "x", "text/plain; charset=\"utf-8\""}}}));
 }
+
+// Found by tests/fuzz/multipart: a given boundary holding CR LF went into the Content-Type field
+// and every delimiter line as is.
+TEST(HttpMultipart, GivenBoundaryOutsideTheSafeBcharsIsReplaced) {
+  for (const char* bad : {"xx\r\n-", "a b", "a/b", "a;b", "q\"", "x\x80"}) {
+    const auto enc = http::encode_multipart({{"k", "v"}}, {}, bad);
+    const std::string boundary = enc.content_type.substr(enc.content_type.find('=') + 1);
+    EXPECT_NE(boundary, bad);
+    EXPECT_EQ(boundary.find_first_not_of("0123456789abcdef"), std::string::npos) << boundary;
+  }
+  EXPECT_EQ(http::encode_multipart({{"k", "v"}}, {}, "Ab-9_.'+").content_type,
+            "multipart/form-data; boundary=Ab-9_.'+");
+}
