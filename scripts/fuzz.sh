@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # libFuzzer targets of tests/fuzz (ASan + UBSan, Clang), built in build-fuzz/.
 #   scripts/fuzz.sh TARGET SECONDS   one target on its corpus for SECONDS (or until
-#                                    $PH_FUZZ_RUNS executions, when set); new inputs go to
+#                                    $PH_FUZZ_RUNS executions, when set; more libFuzzer flags
+#                                    in $PH_FUZZ_FLAGS, e.g. -entropic=0); new inputs go to
 #                                    $PH_FUZZ_WORK/TARGET (default /tmp/protoharness-fuzz), never
 #                                    into the tree; prints the executions done
 #   scripts/fuzz.sh --smoke          builds every target and runs each briefly on its corpus
@@ -16,7 +17,7 @@ work=${PH_FUZZ_WORK:-/tmp/protoharness-fuzz}
 targets_file=tests/fuzz/targets.txt
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -99,9 +100,11 @@ case "${1:-}" in
     mkdir -p "$work"
     echo "fuzz: $target for $seconds s; log $log, new inputs in $work/$target"
     status=0
-    runs=()
-    [ -n "${PH_FUZZ_RUNS:-}" ] && runs=(-runs="$PH_FUZZ_RUNS")
-    run "$target" "$work/$target" -max_total_time="$seconds" "${runs[@]}" >"$log" 2>&1 || status=$?
+    extra=()
+    [ -n "${PH_FUZZ_RUNS:-}" ] && extra=(-runs="$PH_FUZZ_RUNS")
+    read -ra flags <<<"${PH_FUZZ_FLAGS:-}"
+    run "$target" "$work/$target" -max_total_time="$seconds" "${extra[@]}" "${flags[@]}" \
+      >"$log" 2>&1 || status=$?
     tail -n 5 "$log"
     echo "fuzz: $target: $(executions "$log"), corpus $(ls "$work/$target" | wc -l) new + $(ls tests/fuzz/corpus/$target | wc -l) seeds"
     exit $status
