@@ -204,8 +204,9 @@ TEST(LineLimit, AHundredMegabyteLineLeavesTheServerSmall) {
   });
   // Coarse: the transcript limit (16 MiB) and buffers, not the 100 MB sent.
   RecordProperty("peak_growth_kib", static_cast<int>(growth_kib));
-  if (!testing_support::address_sanitized)
+  if (!testing_support::address_sanitized) {
     EXPECT_LT(growth_kib, 64u * 1024) << "peak grew by " << growth_kib << " KiB";
+  }
 
   ASSERT_EQ(conns.size(), 1u);
   const auto& t = conns[0].transcript;

@@ -264,8 +264,9 @@ TEST(Serve, AHundredMegabyteLineGivesABoundedServerAndVerdict) {
   srv.thread.join();  // count = 1: returns once the connection is judged
   const std::size_t growth = status_kib("VmHWM") - before;
   RecordProperty("peak_growth_kib", static_cast<int>(growth));
-  if (!testing_support::address_sanitized)
+  if (!testing_support::address_sanitized) {
     EXPECT_LT(growth, 96u * 1024) << "server and judge together, coarse";
+  }
 
   ASSERT_TRUE(result);
   ASSERT_EQ(result->connections.size(), 1u);
