@@ -158,11 +158,7 @@ const op_table<ftp_session>& ftp_session::ops() {
           {{"appe", upload, {}, &upload_rules},
            [](s& x, const json& a) { return x.upload("APPE ", a); }},
           {{"cdup", {}}, [](s& x, const json&) { return reply_json(x.client_.cdup()); }},
-          {{"close", {}},
-           [](s& x, const json&) {
-             x.client_.close();
-             return json::object();
-           }},
+          {{"close", {}}, &s::close},
           {{"connect", {}},
            [](s& x, const json& a) { return reply_json(x.connect_.connect(x.client_, a)); }},
           {{"cwd", {path}},
@@ -171,10 +167,7 @@ const op_table<ftp_session>& ftp_session::ops() {
            [](s& x, const json& a) { return reply_json(x.client_.dele(path_of(a))); }},
           {{"feat", {}},
            [](s& x, const json&) -> json {
-             json features = json::object();
-             for (const auto& [name, params] : x.client_.feat())
-               features[name] = params;
-             return {{"features", features}};
+             return {{"features", json_object(x.client_.feat())}};
            }},
           {{"list", {{"path"}}},
            [](s& x, const json& a) -> json {

@@ -142,16 +142,9 @@ const op_table<nntp_session>& nntp_session::ops() {
            }},
           {{"capabilities", {}},
            [](s& x, const json&) -> json {
-             json caps = json::object();
-             for (const auto& [key, v] : x.client_.capabilities())
-               caps[key] = v;
-             return {{"capabilities", caps}};
+             return {{"capabilities", json_object(x.client_.capabilities())}};
            }},
-          {{"close", {}},
-           [](s& x, const json&) {
-             x.client_.close();
-             return json::object();
-           }},
+          {{"close", {}}, &s::close},
           {{"connect", {{"tls"}}}, [](s& x, const json& a) { return x.connect(a); }},
           {{"date", {}},
            [](s& x, const json&) -> json {

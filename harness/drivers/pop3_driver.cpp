@@ -81,16 +81,9 @@ const op_table<pop3_session>& pop3_session::ops() {
            }},
           {{"capa", {}},
            [](s& x, const json&) -> json {
-             json caps = json::object();
-             for (const auto& [key, v] : x.client_.capa())
-               caps[key] = v;
-             return {{"capabilities", caps}};
+             return {{"capabilities", json_object(x.client_.capa())}};
            }},
-          {{"close", {}},
-           [](s& x, const json&) {
-             x.client_.close();
-             return json::object();
-           }},
+          {{"close", {}}, &s::close},
           {{"connect", {{"tls", false, k::string, &implicit_only}}},
            [](s& x, const json& a) { return status_json(x.connect_.connect(x.client_, a)); }},
           {{"dele", {{"which", true, k::count}}},

@@ -29,6 +29,15 @@ Options client_options_of(const scenario& scen, const endpoint& ep) {
   return o;
 }
 
+// A JSON object of a map's entries (capabilities, features, ...).
+template <class Map>
+nlohmann::json json_object(const Map& map) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : map)
+    out[key] = value;
+  return out;
+}
+
 // The op "connect" and the implicit connect before a session's first step when it is not a
 // connect. TLS from the first byte when the step's args.tls, else [client_options] tls, is
 // "implicit" and the client has connect_tls() (FTP's options carry its TLS mode instead).
@@ -76,6 +85,12 @@ class line_session : public client_session {
   nlohmann::json perform(const client_step& step) override {
     connect_.before(client_, step.op);
     return Session::ops().perform(static_cast<Session&>(*this), step);
+  }
+
+  // The op "close": drops the connection without QUIT; outcome {}.
+  static nlohmann::json close(Session& session, const nlohmann::json&) {
+    session.client_.close();
+    return nlohmann::json::object();
   }
 
  protected:

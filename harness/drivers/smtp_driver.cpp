@@ -53,10 +53,7 @@ class smtp_session final : public line_session<smtp_session, smtp::client> {
 
   json ehlo(const json& a) {
     json out = reply_json(client_.ehlo(a.value("name", "")));
-    json ext = json::object();
-    for (const auto& [k, v] : client_.esmtp_features())
-      ext[k] = v;
-    out["extensions"] = ext;
+    out["extensions"] = json_object(client_.esmtp_features());
     return out;
   }
 
@@ -82,11 +79,7 @@ const op_table<smtp_session>& smtp_session::ops() {
   static const op_table<smtp_session> table(
       "SMTP", wording::argument,
       {
-          {{"close", {}},
-           [](s& x, const json&) {
-             x.client_.close();
-             return json::object();
-           }},
+          {{"close", {}}, &s::close},
           {{"connect", {{"tls"}}},
            [](s& x, const json& a) { return reply_json(x.connect_.connect(x.client_, a)); }},
           {{"data", {{"message", true}}},
