@@ -1,12 +1,15 @@
 #pragma once
 // A driver performs a scenario's client steps with an in-tree client: it maps each
-// `op` and its `args` to a client-library call and reports the outcome as JSON.
+// `op` and its `args` to a client-library call and reports the outcome as JSON. The drivers in
+// harness/drivers/ hold each protocol's ops in one op table (drivers/op_table.hpp) that both
+// validate() and perform() read.
 
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,7 +28,7 @@ class client_session {
  public:
   virtual ~client_session() = default;
   // Performs one step; returns its outcome ({"code": 250, ...}). Throws what the client
-  // library throws; the driver's error_name() classifies it.
+  // library throws; the driver's describe_error() names it.
   virtual nlohmann::json perform(const client_step& step) = 0;
   // The deadline of every network wait from now on (a step's `timeout_ms`).
   virtual void set_timeout(std::chrono::milliseconds timeout) = 0;
@@ -34,7 +37,8 @@ class client_session {
 class driver {
  public:
   virtual ~driver() = default;
-  // Checks every step's op and args; throws scenario_error naming file:line.
+  // Checks [client_options] and every step's op and args (what `protoharness check` reports);
+  // throws scenario_error naming file:line.
   virtual void validate(const scenario& scen) const = 0;
   virtual std::unique_ptr<client_session> start(const scenario& scen, const endpoint& ep) const = 0;
   // The scenario vocabulary's name for an exception thrown by perform(), plus details

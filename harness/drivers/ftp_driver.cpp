@@ -2,11 +2,8 @@
 
 #include <openssl/evp.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -14,6 +11,8 @@
 #include "clients/ftp/client.hpp"
 #include "clients/ftp/errors.hpp"
 #include "harness/drivers/common_errors.hpp"
+#include "harness/drivers/op_table.hpp"
+#include "harness/drivers/session_core.hpp"
 
 namespace ph::harness::drivers {
 
@@ -22,53 +21,8 @@ using json = nlohmann::json;
 
 namespace {
 
-enum class arg_kind { string, number, boolean };
-
-struct arg_spec {
-  std::string name;
-  bool required = false;
-  arg_kind kind = arg_kind::string;
-};
-
 // retr returns the content itself only up to this size.
 constexpr std::uint64_t max_text = 4096;
-
-// op -> the arguments it takes.
-const std::map<std::string, std::vector<arg_spec>>& ops() {
-  using k = arg_kind;
-  static const std::vector<arg_spec> upload = {{"path", true, k::string},
-                                               {"data", false, k::string},
-                                               {"size", false, k::number},
-                                               {"binary", false, k::boolean},
-                                               {"rest", false, k::number}};
-  static const std::map<std::string, std::vector<arg_spec>> table = {
-      {"connect", {}},
-      {"login", {{"user", false, k::string}, {"password", false, k::string}}},
-      {"feat", {}},
-      {"pwd", {}},
-      {"cwd", {{"path", true, k::string}}},
-      {"cdup", {}},
-      {"mkd", {{"path", true, k::string}}},
-      {"rmd", {{"path", true, k::string}}},
-      {"delete", {{"path", true, k::string}}},
-      {"rename", {{"from", true, k::string}, {"to", true, k::string}}},
-      {"size", {{"path", true, k::string}}},
-      {"mdtm", {{"path", true, k::string}}},
-      {"type", {{"code", true, k::string}}},
-      {"noop", {}},
-      {"nlst", {{"path", false, k::string}}},
-      {"list", {{"path", false, k::string}}},
-      {"mlsd", {{"path", false, k::string}}},
-      {"retr",
-       {{"path", true, k::string}, {"binary", false, k::boolean}, {"rest", false, k::number}}},
-      {"stor", upload},
-      {"appe", upload},
-      {"abort", {}},
-      {"quit", {}},
-      {"close", {}},
-  };
-  return table;
-}
 
 json reply_json(const ftp::reply& r) {
   return {{"code", r.code}, {"text", r.text()}};
@@ -103,70 +57,32 @@ class sha256 {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
 };
 
-class ftp_session final : public client_session {
+std::string path_of(const json& a) {
+  return a.value("path", "");
+}
+
+void explicit_or_implicit(const scenario& scen, const std::string& pointer, const json& value) {
+  if (value != "explicit" && value != "implicit")
+    scen.fail(pointer, "tls must be \"explicit\" or \"implicit\"");
+}
+
+void a_or_i(const scenario& scen, const std::string& pointer, const json& value) {
+  if (value != "A" && value != "I") scen.fail(pointer, "code must be A or I");
+}
+
+void upload_rules(const scenario& scen, const client_step& step) {
+  if (step.args.contains("data") && step.args.contains("size"))
+    scen.fail(step.pointer + "/args", "give data or size, not both");
+  if (step.args.contains("rest") && !step.args.value("binary", true))
+    scen.fail(step.pointer + "/args/rest", "rest needs binary = true");
+}
+
+class ftp_session final : public line_session<ftp_session, ftp::client> {
  public:
-  void set_timeout(std::chrono::milliseconds timeout) override { client_.set_timeout(timeout); }
-
   ftp_session(const scenario& scen, const endpoint& ep)
-      : ep_(ep), client_(make_options(scen, ep)) {}
+      : line_session(scen, ep, make_options(scen, ep)) {}
 
-  json perform(const client_step& step) override {
-    const json& a = step.args;
-    const std::string& op = step.op;
-    if (op == "connect") {
-      connected_ = true;
-      return reply_json(client_.connect(ep_.host, ep_.port));
-    }
-    if (!connected_) {  // steps without an explicit connect start with one
-      connected_ = true;
-      client_.connect(ep_.host, ep_.port);
-    }
-    const std::string path = a.value("path", "");
-    if (op == "login")
-      return reply_json(
-          client_.login(a.value("user", "anonymous"), a.value("password", "anonymous@")));
-    if (op == "feat") {
-      json features = json::object();
-      for (const auto& [name, params] : client_.feat())
-        features[name] = params;
-      return {{"features", features}};
-    }
-    if (op == "pwd") return {{"path", client_.pwd()}};
-    if (op == "cwd") return reply_json(client_.cwd(path));
-    if (op == "cdup") return reply_json(client_.cdup());
-    if (op == "mkd") return {{"path", client_.mkd(path)}};
-    if (op == "rmd") return reply_json(client_.rmd(path));
-    if (op == "delete") return reply_json(client_.dele(path));
-    if (op == "rename") return reply_json(client_.rename(a["from"], a["to"]));
-    if (op == "size") return {{"size", client_.size(path)}};
-    if (op == "mdtm") return {{"mtime", client_.mdtm(path)}};
-    if (op == "type") return reply_json(client_.type(a["code"].get<std::string>()[0]));
-    if (op == "noop") return reply_json(client_.noop());
-    if (op == "nlst") return {{"names", client_.nlst(path)}};
-    if (op == "list") return {{"lines", client_.list(path)}};
-    if (op == "mlsd") {
-      json entries = json::array();
-      for (const auto& e : client_.mlsd(path))
-        entries.push_back({{"name", e.name}, {"facts", e.facts}});
-      return {{"entries", entries}};
-    }
-    if (op == "retr") return retr(path, a.value("binary", true), rest_of(a));
-    if (op == "stor" || op == "appe") {
-      const std::string command = (op == "stor" ? "STOR " : "APPE ") + path;
-      std::istringstream in(a.contains("data") ? a["data"].get<std::string>()
-                                               : generated(a.value("size", std::uint64_t{0})));
-      if (a.value("binary", true))
-        return reply_json(client_.storbinary(command, in, 8192, rest_of(a)));
-      return reply_json(client_.storlines(command, in));
-    }
-    if (op == "abort") return reply_json(client_.abort());
-    if (op == "quit") return reply_json(client_.quit());
-    if (op == "close") {
-      client_.close();
-      return json::object();
-    }
-    throw std::logic_error("unvalidated op " + op);
-  }
+  static const op_table<ftp_session>& ops();
 
  private:
   static std::optional<std::uint64_t> rest_of(const json& a) {
@@ -174,7 +90,10 @@ class ftp_session final : public client_session {
     return a["rest"].get<std::uint64_t>();
   }
 
-  json retr(const std::string& path, bool binary, std::optional<std::uint64_t> rest) {
+  json retr(const json& a) {
+    const std::string path = path_of(a);
+    const bool binary = a.value("binary", true);
+    const std::optional<std::uint64_t> rest = rest_of(a);
     std::uint64_t size = 0;
     std::string text;
     sha256 digest;
@@ -197,6 +116,16 @@ class ftp_session final : public client_session {
     return out;
   }
 
+  // STOR or APPE (`verb`) of args.data, else of args.size generated bytes.
+  json upload(const char* verb, const json& a) {
+    const std::string command = verb + path_of(a);
+    std::istringstream in(a.contains("data") ? a["data"].get<std::string>()
+                                             : generated(a.value("size", std::uint64_t{0})));
+    if (a.value("binary", true))
+      return reply_json(client_.storbinary(command, in, 8192, rest_of(a)));
+    return reply_json(client_.storlines(command, in));
+  }
+
   static ftp::options make_options(const scenario& scen, const endpoint& ep) {
     ftp::options o;
     o.timeout = scen.client_timeout();
@@ -204,84 +133,108 @@ class ftp_session final : public client_session {
     o.tls = tls == "explicit"   ? ftp::tls_mode::explicit_tls
             : tls == "implicit" ? ftp::tls_mode::implicit_tls
                                 : ftp::tls_mode::none;
-    o.tls_options.ca_pem = ep.ca_pem;
-    o.tls_options.verify = scen.client_options.value("tls_verify", true);
-    o.tls_options.server_name = scen.client_options.value("tls_server_name", "");
+    o.tls_options = tls_options_of(scen, ep);
     o.passive = scen.client_options.value("passive", true);
     o.use_epsv = scen.client_options.value("use_epsv", true);
     o.trust_pasv_host = scen.client_options.value("trust_pasv_host", false);
     return o;
   }
-
-  endpoint ep_;
-  ftp::client client_;
-  bool connected_ = false;
 };
+
+// In alphabetical order, as `check` lists them.
+const op_table<ftp_session>& ftp_session::ops() {
+  using k = arg_kind;
+  using s = ftp_session;
+  static const std::vector<arg_spec> upload = {{"path", true},
+                                               {"data"},
+                                               {"size", false, k::count},
+                                               {"binary", false, k::boolean},
+                                               {"rest", false, k::count}};
+  static const arg_spec path = {"path", true};
+  static const op_table<ftp_session> table(
+      "FTP", wording::quoted,
+      {
+          {{"abort", {}}, [](s& x, const json&) { return reply_json(x.client_.abort()); }},
+          {{"appe", upload, {}, &upload_rules},
+           [](s& x, const json& a) { return x.upload("APPE ", a); }},
+          {{"cdup", {}}, [](s& x, const json&) { return reply_json(x.client_.cdup()); }},
+          {{"close", {}}, &s::close},
+          {{"connect", {}},
+           [](s& x, const json& a) { return reply_json(x.connect_.connect(x.client_, a)); }},
+          {{"cwd", {path}},
+           [](s& x, const json& a) { return reply_json(x.client_.cwd(path_of(a))); }},
+          {{"delete", {path}},
+           [](s& x, const json& a) { return reply_json(x.client_.dele(path_of(a))); }},
+          {{"feat", {}},
+           [](s& x, const json&) -> json {
+             return {{"features", json_object(x.client_.feat())}};
+           }},
+          {{"list", {{"path"}}},
+           [](s& x, const json& a) -> json {
+             return {{"lines", x.client_.list(path_of(a))}};
+           }},
+          {{"login", {{"user"}, {"password"}}},
+           [](s& x, const json& a) {
+             return reply_json(
+                 x.client_.login(a.value("user", "anonymous"), a.value("password", "anonymous@")));
+           }},
+          {{"mdtm", {path}},
+           [](s& x, const json& a) -> json {
+             return {{"mtime", x.client_.mdtm(path_of(a))}};
+           }},
+          {{"mkd", {path}},
+           [](s& x, const json& a) -> json {
+             return {{"path", x.client_.mkd(path_of(a))}};
+           }},
+          {{"mlsd", {{"path"}}},
+           [](s& x, const json& a) -> json {
+             json entries = json::array();
+             for (const auto& e : x.client_.mlsd(path_of(a)))
+               entries.push_back({{"name", e.name}, {"facts", e.facts}});
+             return {{"entries", entries}};
+           }},
+          {{"nlst", {{"path"}}},
+           [](s& x, const json& a) -> json {
+             return {{"names", x.client_.nlst(path_of(a))}};
+           }},
+          {{"noop", {}}, [](s& x, const json&) { return reply_json(x.client_.noop()); }},
+          {{"pwd", {}},
+           [](s& x, const json&) -> json {
+             return {{"path", x.client_.pwd()}};
+           }},
+          {{"quit", {}}, [](s& x, const json&) { return reply_json(x.client_.quit()); }},
+          {{"rename", {{"from", true}, {"to", true}}},
+           [](s& x, const json& a) { return reply_json(x.client_.rename(a["from"], a["to"])); }},
+          {{"retr", {path, {"binary", false, k::boolean}, {"rest", false, k::count}}},
+           [](s& x, const json& a) { return x.retr(a); }},
+          {{"rmd", {path}},
+           [](s& x, const json& a) { return reply_json(x.client_.rmd(path_of(a))); }},
+          {{"size", {path}},
+           [](s& x, const json& a) -> json {
+             return {{"size", x.client_.size(path_of(a))}};
+           }},
+          {{"stor", upload, {}, &upload_rules},
+           [](s& x, const json& a) { return x.upload("STOR ", a); }},
+          {{"type", {{"code", true, k::string, &a_or_i}}},
+           [](s& x, const json& a) {
+             return reply_json(x.client_.type(a["code"].get<std::string>()[0]));
+           }},
+      });
+  return table;
+}
 
 }  // namespace
 
 void ftp_driver::validate(const scenario& scen) const {
-  static const std::map<std::string, arg_kind> option_keys = {
-      {"timeout_ms", arg_kind::number},      {"tls", arg_kind::string},
-      {"tls_verify", arg_kind::boolean},     {"tls_server_name", arg_kind::string},
-      {"passive", arg_kind::boolean},        {"use_epsv", arg_kind::boolean},
-      {"trust_pasv_host", arg_kind::boolean}};
-  auto check_kind = [&scen](const std::string& pointer, const std::string& key, const json& value,
-                            arg_kind kind) {
-    if (kind == arg_kind::number) {
-      if (!value.is_number_unsigned() &&
-          !(value.is_number_integer() && value.get<long long>() >= 0))
-        scen.fail(pointer, fmt::format("'{}' must be a non-negative integer", key));
-    } else if (kind == arg_kind::boolean) {
-      if (!value.is_boolean()) scen.fail(pointer, fmt::format("'{}' must be true or false", key));
-    } else if (!value.is_string()) {
-      scen.fail(pointer, fmt::format("'{}' must be a string", key));
-    }
-  };
-  for (const auto& [key, value] : scen.client_options.items()) {
-    const auto it = option_keys.find(key);
-    if (it == option_keys.end())
-      scen.fail("/client_options/" + key,
-                fmt::format("unknown FTP client option '{}' (timeout_ms, tls, tls_verify, "
-                            "tls_server_name, passive, use_epsv, trust_pasv_host)",
-                            key));
-    check_kind("/client_options/" + key, key, value, it->second);
-  }
-  if (scen.client_options.contains("tls") && scen.client_options["tls"] != "explicit" &&
-      scen.client_options["tls"] != "implicit")
-    scen.fail("/client_options/tls", "tls must be \"explicit\" or \"implicit\"");
-  for (const auto& step : scen.client) {
-    auto it = ops().find(step.op);
-    if (it == ops().end()) {
-      std::vector<std::string> names;
-      for (const auto& [name, _] : ops())
-        names.push_back(name);
-      scen.fail(step.pointer + "/op",
-                fmt::format("unknown FTP op '{}' (known: {})", step.op, fmt::join(names, ", ")));
-    }
-    if (!step.args.is_object()) scen.fail(step.pointer + "/args", "args must be a table");
-    for (const auto& spec : it->second)
-      if (spec.required && !step.args.contains(spec.name))
-        scen.fail(step.pointer, fmt::format("op '{}' needs args.{}", step.op, spec.name));
-    for (const auto& [key, value] : step.args.items()) {
-      const auto spec = std::find_if(it->second.begin(), it->second.end(),
-                                     [&name = key](const arg_spec& s) { return s.name == name; });
-      if (spec == it->second.end())
-        scen.fail(step.pointer + "/args/" + key,
-                  fmt::format("op '{}' takes no argument '{}'", step.op, key));
-      check_kind(step.pointer + "/args/" + key, key, value, spec->kind);
-    }
-    if (step.op == "type") {
-      const std::string code = step.args["code"];
-      if (code != "A" && code != "I") scen.fail(step.pointer + "/args/code", "code must be A or I");
-    }
-    if ((step.op == "stor" || step.op == "appe") && step.args.contains("data") &&
-        step.args.contains("size"))
-      scen.fail(step.pointer + "/args", "give data or size, not both");
-    if ((step.op == "stor" || step.op == "appe") && step.args.contains("rest") &&
-        !step.args.value("binary", true))
-      scen.fail(step.pointer + "/args/rest", "rest needs binary = true");
-  }
+  check_client_options(scen, "FTP", wording::quoted,
+                       {{"timeout_ms", false, arg_kind::count},
+                        {"tls", false, arg_kind::string, &explicit_or_implicit},
+                        {"tls_verify", false, arg_kind::boolean},
+                        {"tls_server_name", false, arg_kind::string},
+                        {"passive", false, arg_kind::boolean},
+                        {"use_epsv", false, arg_kind::boolean},
+                        {"trust_pasv_host", false, arg_kind::boolean}});
+  ftp_session::ops().catalogue().check(scen);
 }
 
 std::unique_ptr<client_session> ftp_driver::start(const scenario& scen, const endpoint& ep) const {

@@ -3,15 +3,15 @@
 #include "harness/drivers/http_driver.hpp"
 
 #include <algorithm>
-#include <map>
 #include <optional>
-#include <set>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include "clients/http/errors.hpp"
 #include "clients/http/session.hpp"
+#include "harness/drivers/op_table.hpp"
+#include "harness/drivers/session_core.hpp"
 #include "harness/model/base64.hpp"
 
 namespace ph::harness::drivers {
@@ -23,20 +23,6 @@ namespace {
 
 // Largest body whose text (and json) goes into a step's outcome.
 constexpr std::size_t max_text = std::size_t{1} << 20;
-
-const std::set<std::string>& request_ops() {
-  static const std::set<std::string> ops = {"request", "get",   "head",   "post",
-                                            "put",     "patch", "delete", "options"};
-  return ops;
-}
-
-const std::set<std::string>& request_args() {
-  static const std::set<std::string> args = {
-      "method", "url",           "params",         "headers",    "data",
-      "json",   "files",         "auth",           "timeout_ms", "allow_redirects",
-      "stream", "max_redirects", "expect_continue"};
-  return args;
-}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -71,6 +57,16 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
   return s;
 }
 
+// Each file of args.files is a table of strings.
+void file_tables(const scenario& scen, const std::string& pointer, const json& files) {
+  for (const auto& [field, f] : files.items())
+    if (!f.is_object() || (f.contains("content") && !f["content"].is_string()) ||
+        (f.contains("filename") && !f["filename"].is_string()) ||
+        (f.contains("content_type") && !f["content_type"].is_string()))
+      scen.fail(pointer + "/" + field,
+                "a file is a table {filename, content, content_type} of strings");
+}
+
 class http_session final : public client_session {
  public:
   void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
@@ -87,16 +83,15 @@ class http_session final : public client_session {
   }
 
   json perform(const client_step& step) override {
-    const json a = substitute(step.args);
-    if (step.op == "close") {
-      session_.close();
-      return json::object();
-    }
-    if (step.op == "raise_for_status") {
-      if (last_) last_->raise_for_status();
-      return json::object();
-    }
-    std::string method = step.op == "request" ? a.at("method").get<std::string>() : step.op;
+    return ops().perform(*this, step.op, substitute(step.args));
+  }
+
+  static const op_table<http_session>& ops();
+
+ private:
+  // The op `op` ("request": args.method) with the arguments of requests' methods.
+  json request(const std::string& op, const json& a) {
+    std::string method = op == "request" ? a.at("method").get<std::string>() : op;
     std::transform(method.begin(), method.end(), method.begin(),
                    [](char c) { return (c >= 'a' && c <= 'z') ? char(c - 'a' + 'A') : c; });
     http::request_options o;
@@ -123,7 +118,7 @@ class http_session final : public client_session {
     else
       o.timeout = timeout_;
     // As requests: head() does not follow redirects unless asked to.
-    o.allow_redirects = a.value("allow_redirects", step.op != "head");
+    o.allow_redirects = a.value("allow_redirects", op != "head");
     if (a.contains("max_redirects")) o.max_redirects = a["max_redirects"].get<int>();
     o.expect_continue = a.value("expect_continue", false);
     std::string streamed;
@@ -141,7 +136,6 @@ class http_session final : public client_session {
     return out;
   }
 
- private:
   json outcome(const http::response& r) {
     json headers = json::object();
     for (const auto& [n, _] : r.headers.fields()) {
@@ -189,10 +183,7 @@ class http_session final : public client_session {
   }
 
   static http::session_options make_options(const scenario& scen, const endpoint& ep) {
-    http::session_options o;
-    o.timeout = scen.client_timeout();
-    o.tls.ca_pem = ep.ca_pem;
-    o.tls.verify = scen.client_options.value("tls_verify", true);
+    auto o = client_options_of<http::session_options>(scen, ep);
     o.max_redirects = scen.client_options.value("max_redirects", 30);
     if (scen.client_options.contains("headers"))
       for (const auto& [k, v] : scen.client_options["headers"].items())
@@ -206,64 +197,62 @@ class http_session final : public client_session {
   std::optional<std::chrono::milliseconds> timeout_;  // a step's timeout_ms; else the session's
 };
 
+// The request ops in the order `check` lists them, then raise_for_status and close.
+const op_table<http_session>& http_session::ops() {
+  using k = arg_kind;
+  using s = http_session;
+  static const std::vector<arg_spec> request_args = {{"url", true},
+                                                     {"params", false, k::table},
+                                                     {"headers", false, k::table},
+                                                     {"data", false, k::string_or_table},
+                                                     {"json", false, k::any},
+                                                     {"files", false, k::table, &file_tables},
+                                                     {"auth", false, k::string_pair},
+                                                     {"timeout_ms", false, k::integer},
+                                                     {"allow_redirects", false, k::boolean},
+                                                     {"stream", false, k::boolean},
+                                                     {"max_redirects", false, k::integer},
+                                                     {"expect_continue", false, k::boolean}};
+  static const std::vector<arg_spec> request_with_method = [] {
+    std::vector<arg_spec> args = request_args;
+    args.insert(args.begin() + 1, {"method", true});
+    return args;
+  }();
+  static const op_table<http_session> table(
+      "HTTP", wording::terse,
+      {
+          {{"request", request_with_method},
+           [](s& x, const json& a) { return x.request("request", a); }},
+          {{"get", request_args}, [](s& x, const json& a) { return x.request("get", a); }},
+          {{"head", request_args}, [](s& x, const json& a) { return x.request("head", a); }},
+          {{"post", request_args}, [](s& x, const json& a) { return x.request("post", a); }},
+          {{"put", request_args}, [](s& x, const json& a) { return x.request("put", a); }},
+          {{"patch", request_args}, [](s& x, const json& a) { return x.request("patch", a); }},
+          {{"delete", request_args}, [](s& x, const json& a) { return x.request("delete", a); }},
+          {{"options", request_args}, [](s& x, const json& a) { return x.request("options", a); }},
+          {{"raise_for_status", {}},
+           [](s& x, const json&) {
+             if (x.last_) x.last_->raise_for_status();
+             return json::object();
+           }},
+          {{"close", {}},
+           [](s& x, const json&) {
+             x.session_.close();
+             return json::object();
+           }},
+      });
+  return table;
+}
+
 }  // namespace
 
 void http_driver::validate(const scenario& scen) const {
-  static const std::set<std::string> option_keys = {"timeout_ms", "tls_verify", "max_redirects",
-                                                    "headers"};
-  for (const auto& [key, value] : scen.client_options.items()) {
-    if (!option_keys.contains(key))
-      scen.fail("/client_options/" + key,
-                fmt::format("unknown HTTP client option '{}' (timeout_ms, tls_verify, "
-                            "max_redirects, headers)",
-                            key));
-    if (key == "headers" && !value.is_object())
-      scen.fail("/client_options/headers", "headers must be a table");
-    if (key == "tls_verify" && !value.is_boolean())
-      scen.fail("/client_options/tls_verify", "tls_verify must be a boolean");
-    if (key == "max_redirects" && !value.is_number_integer())
-      scen.fail("/client_options/max_redirects", "max_redirects must be an integer");
-  }
-  for (const auto& step : scen.client) {
-    const std::string& op = step.op;
-    const json& a = step.args;
-    const std::string at = step.pointer + "/args";
-    if (!a.is_object()) scen.fail(at, "args must be a table");
-    if (op == "close" || op == "raise_for_status") {
-      if (!a.empty()) scen.fail(at, fmt::format("op '{}' takes no arguments", op));
-      continue;
-    }
-    if (!request_ops().contains(op))
-      scen.fail(step.pointer + "/op",
-                fmt::format("unknown HTTP op '{}' (known: request, get, head, post, put, patch, "
-                            "delete, options, raise_for_status, close)",
-                            op));
-    for (const auto& [key, value] : a.items()) {
-      const std::string here = at + "/" + key;
-      if (!request_args().contains(key) || (key == "method" && op != "request"))
-        scen.fail(here, fmt::format("op '{}' takes no argument '{}'", op, key));
-      const bool ok = (key == "method" || key == "url")       ? value.is_string()
-                      : (key == "params" || key == "headers") ? value.is_object()
-                      : key == "data"  ? (value.is_string() || value.is_object())
-                      : key == "json"  ? true
-                      : key == "files" ? value.is_object()
-                      : key == "auth"  ? (value.is_array() && value.size() == 2 &&
-                                         value[0].is_string() && value[1].is_string())
-                      : (key == "timeout_ms" || key == "max_redirects") ? value.is_number_integer()
-                                                                        : value.is_boolean();
-      if (!ok) scen.fail(here, fmt::format("argument '{}' has the wrong type", key));
-      if (key == "files")
-        for (const auto& [field, f] : value.items())
-          if (!f.is_object() || (f.contains("content") && !f["content"].is_string()) ||
-              (f.contains("filename") && !f["filename"].is_string()) ||
-              (f.contains("content_type") && !f["content_type"].is_string()))
-            scen.fail(here + "/" + field,
-                      "a file is a table {filename, content, content_type} of strings");
-    }
-    if (!a.contains("url")) scen.fail(step.pointer, fmt::format("op '{}' needs args.url", op));
-    if (op == "request" && !a.contains("method"))
-      scen.fail(step.pointer, "op 'request' needs args.method");
-  }
+  check_client_options(scen, "HTTP", wording::bare,
+                       {{"timeout_ms", false, arg_kind::any},
+                        {"tls_verify", false, arg_kind::boolean},
+                        {"max_redirects", false, arg_kind::integer},
+                        {"headers", false, arg_kind::table}});
+  http_session::ops().catalogue().check(scen);
 }
 
 std::unique_ptr<client_session> http_driver::start(const scenario& scen, const endpoint& ep) const {

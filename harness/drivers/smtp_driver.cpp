@@ -1,13 +1,13 @@
 #include "harness/drivers/smtp_driver.hpp"
 
 #include <map>
-#include <set>
-
-#include <fmt/format.h>
+#include <optional>
 
 #include "clients/smtp/client.hpp"
 #include "clients/smtp/errors.hpp"
 #include "harness/drivers/common_errors.hpp"
+#include "harness/drivers/op_table.hpp"
+#include "harness/drivers/session_core.hpp"
 #include "harness/model/base64.hpp"
 
 namespace ph::harness::drivers {
@@ -16,29 +16,6 @@ namespace smtp = ph::clients::smtp;
 using json = nlohmann::json;
 
 namespace {
-
-// op -> argument names it takes (required ones first, marked with '!').
-const std::map<std::string, std::vector<std::string>>& ops() {
-  static const std::map<std::string, std::vector<std::string>> table = {
-      {"connect", {"tls"}},
-      {"ehlo", {"name"}},
-      {"helo", {"name"}},
-      {"starttls", {}},
-      {"login", {"!user", "!password", "mechanism"}},
-      {"sendmail", {"!from", "!to", "!message", "mail_options", "rcpt_options"}},
-      {"send_message", {"!from", "!to", "cc", "bcc", "subject", "body", "headers"}},
-      {"mail", {"!from", "params"}},
-      {"rcpt", {"!to", "params"}},
-      {"data", {"!message"}},
-      {"noop", {}},
-      {"rset", {}},
-      {"vrfy", {"!address"}},
-      {"docmd", {"!command", "args"}},
-      {"quit", {}},
-      {"close", {}},
-  };
-  return table;
-}
 
 json reply_json(const smtp::reply& r) {
   return {{"code", r.code}, {"text", r.text()}};
@@ -60,146 +37,120 @@ json refused_json(const std::map<std::string, smtp::reply>& refused) {
   return out;
 }
 
-class smtp_session final : public client_session {
+class smtp_session final : public line_session<smtp_session, smtp::client> {
  public:
-  void set_timeout(std::chrono::milliseconds timeout) override { client_.set_timeout(timeout); }
-
   smtp_session(const scenario& scen, const endpoint& ep)
-      : ep_(ep), client_(make_options(scen, ep)) {
-    implicit_tls_ = scen.client_options.value("tls", "") == "implicit";
-  }
+      : line_session(scen, ep, make_options(scen, ep)) {}
 
-  json perform(const client_step& step) override {
-    const json& a = step.args;
-    const std::string& op = step.op;
-    if (op == "connect") {
-      connected_ = true;
-      bool tls = a.value("tls", implicit_tls_ ? "implicit" : "") == "implicit";
-      return reply_json(tls ? client_.connect_tls(ep_.host, ep_.port)
-                            : client_.connect(ep_.host, ep_.port));
-    }
-    if (!connected_) {  // steps without an explicit connect start with one
-      connected_ = true;
-      if (implicit_tls_)
-        client_.connect_tls(ep_.host, ep_.port);
-      else
-        client_.connect(ep_.host, ep_.port);
-    }
-    if (op == "ehlo") {
-      json out = reply_json(client_.ehlo(a.value("name", "")));
-      json ext = json::object();
-      for (const auto& [k, v] : client_.esmtp_features())
-        ext[k] = v;
-      out["extensions"] = ext;
-      return out;
-    }
-    if (op == "helo") return reply_json(client_.helo(a.value("name", "")));
-    if (op == "starttls") return reply_json(client_.starttls());
-    if (op == "login") {
-      std::optional<std::string> mech;
-      if (a.contains("mechanism")) mech = a["mechanism"].get<std::string>();
-      return reply_json(client_.login(a["user"], a["password"], mech));
-    }
-    if (op == "sendmail") {
-      auto refused =
-          client_.sendmail(a["from"], string_or_list(a["to"]), a["message"].get<std::string>(),
-                           string_or_list(a.value("mail_options", json())),
-                           string_or_list(a.value("rcpt_options", json())));
-      return {{"refused", refused_json(refused)}};
-    }
-    if (op == "send_message") {
-      smtp::message m;
-      m.from = a["from"];
-      m.to = string_or_list(a["to"]);
-      m.cc = string_or_list(a.value("cc", json()));
-      m.bcc = string_or_list(a.value("bcc", json()));
-      m.subject = a.value("subject", "");
-      m.body = a.value("body", "");
-      if (a.contains("headers"))
-        for (const auto& [k, v] : a["headers"].items())
-          m.headers.emplace_back(k, v.get<std::string>());
-      return {{"refused", refused_json(client_.send_message(m))}};
-    }
-    if (op == "mail")
-      return reply_json(client_.mail(a["from"], string_or_list(a.value("params", json()))));
-    if (op == "rcpt")
-      return reply_json(client_.rcpt(a["to"], string_or_list(a.value("params", json()))));
-    if (op == "data") return reply_json(client_.data(a["message"].get<std::string>()));
-    if (op == "noop") return reply_json(client_.noop());
-    if (op == "rset") return reply_json(client_.rset());
-    if (op == "vrfy") return reply_json(client_.vrfy(a["address"]));
-    if (op == "docmd")
-      return reply_json(client_.docmd(a["command"].get<std::string>(), a.value("args", "")));
-    if (op == "quit") return reply_json(client_.quit());
-    if (op == "close") {
-      client_.close();
-      return json::object();
-    }
-    throw std::logic_error("unvalidated op " + op);
-  }
+  static const op_table<smtp_session>& ops();
 
  private:
   static smtp::options make_options(const scenario& scen, const endpoint& ep) {
-    smtp::options o;
-    o.timeout = scen.client_timeout();
+    auto o = client_options_of<smtp::options>(scen, ep);
     o.local_hostname = scen.client_options.value("local_hostname", "");
-    o.tls.ca_pem = ep.ca_pem;
-    o.tls.verify = scen.client_options.value("tls_verify", true);
-    o.tls.server_name = scen.client_options.value("tls_server_name", "");
     return o;
   }
 
-  endpoint ep_;
-  smtp::client client_;
-  bool connected_ = false;
-  bool implicit_tls_ = false;
+  json ehlo(const json& a) {
+    json out = reply_json(client_.ehlo(a.value("name", "")));
+    out["extensions"] = json_object(client_.esmtp_features());
+    return out;
+  }
+
+  json send_message(const json& a) {
+    smtp::message m;
+    m.from = a["from"];
+    m.to = string_or_list(a["to"]);
+    m.cc = string_or_list(a.value("cc", json()));
+    m.bcc = string_or_list(a.value("bcc", json()));
+    m.subject = a.value("subject", "");
+    m.body = a.value("body", "");
+    if (a.contains("headers"))
+      for (const auto& [k, v] : a["headers"].items())
+        m.headers.emplace_back(k, v.get<std::string>());
+    return {{"refused", refused_json(client_.send_message(m))}};
+  }
 };
+
+// In alphabetical order, as `check` lists them.
+const op_table<smtp_session>& smtp_session::ops() {
+  using k = arg_kind;
+  using s = smtp_session;
+  static const op_table<smtp_session> table(
+      "SMTP", wording::argument,
+      {
+          {{"close", {}}, &s::close},
+          {{"connect", {{"tls"}}},
+           [](s& x, const json& a) { return reply_json(x.connect_.connect(x.client_, a)); }},
+          {{"data", {{"message", true}}},
+           [](s& x, const json& a) {
+             return reply_json(x.client_.data(a["message"].get<std::string>()));
+           }},
+          {{"docmd", {{"command", true}, {"args"}}},
+           [](s& x, const json& a) {
+             return reply_json(
+                 x.client_.docmd(a["command"].get<std::string>(), a.value("args", "")));
+           }},
+          {{"ehlo", {{"name"}}}, [](s& x, const json& a) { return x.ehlo(a); }},
+          {{"helo", {{"name"}}},
+           [](s& x, const json& a) { return reply_json(x.client_.helo(a.value("name", ""))); }},
+          {{"login", {{"user", true}, {"password", true}, {"mechanism"}}},
+           [](s& x, const json& a) {
+             std::optional<std::string> mech;
+             if (a.contains("mechanism")) mech = a["mechanism"].get<std::string>();
+             return reply_json(x.client_.login(a["user"], a["password"], mech));
+           }},
+          {{"mail", {{"from", true}, {"params", false, k::string_or_array}}},
+           [](s& x, const json& a) {
+             return reply_json(
+                 x.client_.mail(a["from"], string_or_list(a.value("params", json()))));
+           }},
+          {{"noop", {}}, [](s& x, const json&) { return reply_json(x.client_.noop()); }},
+          {{"quit", {}}, [](s& x, const json&) { return reply_json(x.client_.quit()); }},
+          {{"rcpt", {{"to", true, k::string_or_array}, {"params", false, k::string_or_array}}},
+           [](s& x, const json& a) {
+             return reply_json(x.client_.rcpt(a["to"], string_or_list(a.value("params", json()))));
+           }},
+          {{"rset", {}}, [](s& x, const json&) { return reply_json(x.client_.rset()); }},
+          {{"send_message",
+            {{"from", true},
+             {"to", true, k::string_or_array},
+             {"cc", false, k::string_or_array},
+             {"bcc", false, k::string_or_array},
+             {"subject"},
+             {"body"},
+             {"headers", false, k::table}}},
+           [](s& x, const json& a) { return x.send_message(a); }},
+          {{"sendmail",
+            {{"from", true},
+             {"to", true, k::string_or_array},
+             {"message", true},
+             {"mail_options", false, k::string_or_array},
+             {"rcpt_options", false, k::string_or_array}}},
+           [](s& x, const json& a) -> json {
+             auto refused = x.client_.sendmail(a["from"], string_or_list(a["to"]),
+                                               a["message"].get<std::string>(),
+                                               string_or_list(a.value("mail_options", json())),
+                                               string_or_list(a.value("rcpt_options", json())));
+             return {{"refused", refused_json(refused)}};
+           }},
+          {{"starttls", {}}, [](s& x, const json&) { return reply_json(x.client_.starttls()); }},
+          {{"vrfy", {{"address", true}}},
+           [](s& x, const json& a) { return reply_json(x.client_.vrfy(a["address"])); }},
+      });
+  return table;
+}
 
 }  // namespace
 
 void smtp_driver::validate(const scenario& scen) const {
-  static const std::set<std::string> option_keys = {"timeout_ms", "local_hostname", "tls",
-                                                    "tls_verify", "tls_server_name"};
-  for (const auto& [key, _] : scen.client_options.items())
-    if (!option_keys.contains(key))
-      scen.fail("/client_options/" + key,
-                fmt::format(
-                    "unknown SMTP client option '{}' (timeout_ms, local_hostname, tls, tls_verify, "
-                    "tls_server_name)",
-                    key));
-  for (const auto& step : scen.client) {
-    auto it = ops().find(step.op);
-    if (it == ops().end()) {
-      std::vector<std::string> names;
-      for (const auto& [name, _] : ops())
-        names.push_back(name);
-      scen.fail(step.pointer + "/op",
-                fmt::format("unknown SMTP op '{}' (known: {})", step.op, fmt::join(names, ", ")));
-    }
-    std::set<std::string> allowed;
-    for (const auto& arg : it->second) {
-      bool required = arg.front() == '!';
-      std::string name = required ? arg.substr(1) : arg;
-      allowed.insert(name);
-      if (required && !step.args.contains(name))
-        scen.fail(step.pointer, fmt::format("op '{}' needs args.{}", step.op, name));
-    }
-    for (const auto& [key, value] : step.args.items()) {
-      if (!allowed.contains(key))
-        scen.fail(step.pointer + "/args/" + key,
-                  fmt::format("op '{}' takes no argument '{}'", step.op, key));
-      bool list_ok = key == "to" || key == "cc" || key == "bcc" || key == "params" ||
-                     key == "mail_options" || key == "rcpt_options";
-      if (key == "headers") {
-        if (!value.is_object())
-          scen.fail(step.pointer + "/args/headers", "headers must be a table");
-      } else if (!value.is_string() && !(list_ok && value.is_array())) {
-        scen.fail(step.pointer + "/args/" + key,
-                  fmt::format("argument '{}' must be a string{}", key,
-                              list_ok ? " or an array of strings" : ""));
-      }
-    }
-  }
+  check_client_options(scen, "SMTP", wording::argument,
+                       {{"timeout_ms", false, arg_kind::any},
+                        {"local_hostname", false, arg_kind::any},
+                        {"tls", false, arg_kind::any},
+                        {"tls_verify", false, arg_kind::any},
+                        {"tls_server_name", false, arg_kind::any}});
+  smtp_session::ops().catalogue().check(scen);
 }
 
 std::unique_ptr<client_session> smtp_driver::start(const scenario& scen, const endpoint& ep) const {
@@ -227,12 +178,8 @@ json smtp_driver::describe_error(std::exception_ptr error) const {
     else if (dynamic_cast<const smtp::auth_error*>(&e))
       name = "auth_error";
     return {{"error", name}, {"code", e.code()}, {"message", e.what()}};
-  } catch (const smtp::not_supported& e) {
-    return {{"error", "not_supported"}, {"message", e.what()}};
-  } catch (const smtp::error& e) {
-    return {{"error", "client_error"}, {"message", e.what()}};
   } catch (...) {
-    return describe_common_error(std::current_exception());
+    return describe_client_error<smtp::not_supported, smtp::error>(std::current_exception());
   }
 }
 
