@@ -3,6 +3,7 @@
 // server, and the checks of its parts of [server]. One implementation per protocol,
 // registered in fakeservers/registry.cpp.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,13 +13,15 @@
 
 namespace ph::fakeservers {
 
+class model_server;  // fakeservers/model/model_loop.hpp
+
 class dialect {
  public:
   virtual ~dialect() = default;
-  // Validates the protocol-specific parts of [server] (model state, overrides' replies).
-  virtual void validate(const harness::scenario& scen) const = 0;
-  // Serves one connection as a well-behaved server over the scenario's declared state.
-  virtual awaitable<void> serve_model(session& s) const = 0;
+  // Checks the protocol-specific parts of [server] and, in model mode, compiles
+  // [server.model] into the model server every connection of the scenario shares (nullptr
+  // in script mode). Throws harness::scenario_error naming file:line.
+  virtual std::shared_ptr<const model_server> compile(const harness::scenario& scen) const = 0;
   // Block kinds a script step may `read` (e.g. SMTP's "data").
   virtual std::vector<std::string> block_kinds() const = 0;
   // Reads one block of that kind, raw, including its terminator; nullopt at EOF.

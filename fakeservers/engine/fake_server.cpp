@@ -18,6 +18,7 @@
 
 #include "fakeservers/engine/dialect.hpp"
 #include "fakeservers/engine/script.hpp"
+#include "fakeservers/engine/server_config.hpp"
 #include "fakeservers/engine/session.hpp"
 
 namespace ph::fakeservers {
@@ -25,13 +26,6 @@ namespace ph::fakeservers {
 using asio::ip::tcp;
 
 namespace {
-
-struct server_config {
-  std::vector<script_step> steps;           // script mode
-  write_faults faults;                      // [server.faults], every connection
-  std::optional<std::string> implicit_tls;  // certificate name when tls = "implicit"
-  session_limits limits;                    // the dialect's line limit, [server] overrides
-};
 
 // A [server] limit: an integer number of octets within [lo, hi].
 std::optional<std::size_t> octets(const harness::scenario& scen, const std::string& key,
@@ -52,8 +46,11 @@ void check_range(const char* what, std::size_t v, std::size_t lo, std::size_t hi
         fmt::format("{} must be an integer from {} to {} (octets), not {}", what, lo, hi, v));
 }
 
-server_config configure(const harness::scenario& scen, const dialect*& d) {
-  d = find_dialect(scen.protocol);
+}  // namespace
+
+server_config compile_server(const harness::scenario& scen) {
+  server_config cfg;
+  const dialect* d = cfg.d = find_dialect(scen.protocol);
   if (!d)
     scen.fail("/protocol", fmt::format("no fake server speaks '{}' (known: {})", scen.protocol,
                                        fmt::join(protocols(), ", ")));
@@ -66,7 +63,6 @@ server_config configure(const harness::scenario& scen, const dialect*& d) {
                 fmt::format("unknown [server] key '{}' (mode, step, override, model, faults, "
                             "tls, certificate, line_limit, transcript_limit)",
                             key));
-  server_config cfg;
   const std::string mode = scen.server["mode"];
   if (mode == "script") {
     cfg.steps = parse_script(scen, *d);
@@ -77,7 +73,7 @@ server_config configure(const harness::scenario& scen, const dialect*& d) {
   } else {
     if (scen.server.contains("step"))
       scen.fail("/server/step", "[[server.step]] needs mode = \"script\"");
-    parse_overrides(scen);
+    cfg.overrides = parse_overrides(scen);
   }
   cfg.faults = write_faults::parse(scen, scen.server.value("faults", json()), "/server/faults");
   std::string cert = scen.server.value("certificate", "server");
@@ -94,21 +90,17 @@ server_config configure(const harness::scenario& scen, const dialect*& d) {
     cfg.limits.line.octets = *n;
   if (auto n = octets(scen, "transcript_limit", min_transcript_limit, max_transcript_limit))
     cfg.limits.transcript = *n;
-  d->validate(scen);
+  cfg.model = d->compile(scen);
   return cfg;
 }
 
-}  // namespace
-
 void validate_server(const harness::scenario& scen) {
-  const dialect* d = nullptr;
-  configure(scen, d);
+  compile_server(scen);
 }
 
 struct fake_server::impl {
   harness::scenario scen;
   server_options opts;
-  const dialect* d = nullptr;
   server_config cfg;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
@@ -147,9 +139,9 @@ struct fake_server::impl {
       try {
         if (cfg.implicit_tls) co_await s.start_tls(*cfg.implicit_tls);
         if (scen.server["mode"] == "script")
-          co_await run_script(s, *d, cfg.steps);
+          co_await run_script(s, *cfg.d, cfg.steps);
         else
-          co_await d->serve_model(s);
+          co_await cfg.model->serve(s, cfg.overrides);
         if (s.open()) co_await s.wait_for_client_close();
       } catch (const session_ended&) {
       } catch (const std::exception& e) {
@@ -179,7 +171,7 @@ fake_server::fake_server(const harness::scenario& scen, server_options opts)
     : impl_(std::make_unique<impl>()) {
   impl_->scen = scen;
   impl_->opts = std::move(opts);
-  impl_->cfg = configure(impl_->scen, impl_->d);
+  impl_->cfg = compile_server(impl_->scen);
   auto& limits = impl_->cfg.limits;
   if (auto n = impl_->opts.line_limit) {
     check_range("the line limit", *n, min_line_limit, max_line_limit);

@@ -41,6 +41,8 @@ std::shared_ptr<const re2::RE2> compile_expect_re(const harness::scenario& scen,
   return re;
 }
 
+}  // namespace
+
 std::vector<std::string> lines_of(const harness::scenario& scen, const json& j,
                                   const std::string& ptr) {
   if (j.is_string()) return {j.get<std::string>()};
@@ -91,7 +93,7 @@ void parse_fault(const harness::scenario& scen, const json& f, const std::string
   }
 }
 
-std::string excerpt(std::string_view s, std::size_t max = 120) {
+std::string excerpt(std::string_view s, std::size_t max) {
   std::string out;
   for (char c : s.substr(0, max)) {
     if (c == '\r')
@@ -106,6 +108,8 @@ std::string excerpt(std::string_view s, std::size_t max = 120) {
   if (s.size() > max) out += "…";
   return out;
 }
+
+namespace {
 
 // Checks a block read by a script step against expect_data; returns problems.
 std::vector<std::string> check_block(const json& expect, const std::string& block) {
@@ -244,6 +248,8 @@ awaitable<void> run_data(session& s, const script_step& st, int index,
     co_await s.data_close();
 }
 
+}  // namespace
+
 awaitable<void> finish(session& s, fault_kind end) {
   switch (end) {
     case fault_kind::close:
@@ -259,8 +265,6 @@ awaitable<void> finish(session& s, fault_kind end) {
       break;
   }
 }
-
-}  // namespace
 
 std::string strip_eol(std::string_view line) {
   if (line.ends_with("\r\n"))
@@ -594,79 +598,6 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
     trace.push_back(std::move(extra));
     co_await s.send_line(d.mismatch_reply());
   }
-}
-
-std::vector<override_rule> parse_overrides(const harness::scenario& scen) {
-  std::vector<override_rule> rules;
-  if (!scen.server.contains("override")) return rules;
-  const json& arr = scen.server["override"];
-  if (!arr.is_array())
-    scen.fail("/server/override", "'override' must be an array of tables ([[server.override]])");
-  for (std::size_t i = 0; i < arr.size(); ++i) {
-    std::string ptr = "/server/override/" + std::to_string(i);
-    const json& j = arr[i];
-    if (!j.is_object()) scen.fail(ptr, "an override must be a table");
-    override_rule r;
-    r.where = scen.where(ptr);
-    for (const auto& [key, v] : j.items()) {
-      std::string at = ptr + "/" + key;
-      if (key == "on") {
-        if (!v.is_string()) scen.fail(at, "on must be a glob string");
-        r.on = v.get<std::string>();
-      } else if (key == "command") {
-        if (!v.is_number_integer() || v.get<int>() < 1)
-          scen.fail(at, "command must be a number >= 1");
-        r.command = v.get<int>();
-      } else if (key == "nth") {
-        if (!v.is_number_integer() || v.get<int>() < 1) scen.fail(at, "nth must be a number >= 1");
-        r.nth = v.get<int>();
-      } else if (key == "reply") {
-        r.reply = lines_of(scen, v, at);
-      } else if (key == "reply_raw") {
-        if (!v.is_string()) scen.fail(at, "reply_raw must be a string");
-        r.reply_raw = v.get<std::string>();
-      } else if (key == "fault") {
-        parse_fault(scen, v, at, r.faults, r.end);
-      } else {
-        scen.fail(
-            at, fmt::format("unknown override key '{}' (on, command, nth, reply, reply_raw, fault)",
-                            key));
-      }
-    }
-    if (!r.on && r.command == 0) scen.fail(ptr, "an override needs on = \"glob\" or command = N");
-    if (r.reply.empty() && !r.reply_raw && !r.faults && r.end == fault_kind::none)
-      scen.fail(ptr, "an override needs reply, reply_raw or fault");
-    rules.push_back(std::move(r));
-  }
-  return rules;
-}
-
-awaitable<bool> apply_overrides(session& s, std::vector<override_rule>& rules,
-                                const std::string& line) {
-  std::string text = strip_eol(line);
-  for (auto& r : rules) {
-    if (r.command && static_cast<std::size_t>(r.command) != s.commands_seen()) continue;
-    if (r.on && !harness::glob_match(*r.on, text, true)) continue;
-    ++r.matched;
-    if (r.nth && r.matched != r.nth) continue;
-    s.note(fmt::format("override at {} answers '{}'", r.where, excerpt(text)));
-    write_faults saved = s.faults();
-    if (r.faults) s.faults() = *r.faults;
-    if (!r.reply.empty()) co_await s.send_lines(r.reply);
-    if (r.reply_raw) co_await s.send_raw(*r.reply_raw);
-    s.faults() = saved;
-    if (r.end != fault_kind::none) {
-      co_await finish(s, r.end);
-      throw session_ended{"override ended the session"};
-    }
-    // A fault-only override (drip, delay) modifies the model's own reply instead.
-    if (r.reply.empty() && !r.reply_raw) {
-      s.faults() = *r.faults;
-      co_return false;
-    }
-    co_return true;
-  }
-  co_return false;
 }
 
 std::string generated_bytes(std::size_t n) {

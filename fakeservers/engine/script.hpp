@@ -78,26 +78,22 @@ bool line_matches(const script_step& st, const std::string& line);
 
 awaitable<void> run_script(session& s, const dialect& d, const std::vector<script_step>& steps);
 
-// [[server.override]] rules for model mode: match a client command and replace the
-// model's answer with a scripted reply or a fault.
-struct override_rule {
-  std::string where;
-  std::optional<std::string> on;  // glob on the command line (case-insensitive)
-  int command = 0;                // the Nth command of the connection (1-based), 0: any
-  int nth = 0;                    // only the Nth line matching `on`, 0: every match
-  int matched = 0;
-  std::vector<std::string> reply;
-  std::optional<std::string> reply_raw;
-  std::optional<write_faults> faults;
-  fault_kind end = fault_kind::none;
-};
+// Shared with [[server.override]] (fakeservers/model/overrides.hpp):
 
-std::vector<override_rule> parse_overrides(const harness::scenario& scen);
+// A string or an array of strings, as lines; throws scenario_error.
+std::vector<std::string> lines_of(const harness::scenario& scen, const json& j,
+                                  const std::string& ptr);
 
-// Applies the first matching override to `line` (raw command line, 1-based index `n`).
-// Returns true when it answered (the model then skips the command).
-awaitable<bool> apply_overrides(session& s, std::vector<override_rule>& rules,
-                                const std::string& line);
+// fault = { kind = "drip" | "delay" | "bare_lf" | "close" | "reset" | "stall", ... } or an
+// array of them: write faults into `faults`, an ending into `end`; throws scenario_error.
+void parse_fault(const harness::scenario& scen, const json& f, const std::string& ptr,
+                 std::optional<write_faults>& faults, fault_kind& end);
+
+// Up to `max` bytes of `s` for a note, control characters escaped.
+std::string excerpt(std::string_view s, std::size_t max = 120);
+
+// Ends the connection as `end` says (close, reset, stall); nothing for none.
+awaitable<void> finish(session& s, fault_kind end);
 
 // The line without its terminator (CRLF, or a bare LF).
 std::string strip_eol(std::string_view line);

@@ -16,11 +16,9 @@ namespace ph::fakeservers::nntp {
 
 class nntp_dialect final : public dialect {
  public:
-  // Checks [server.model] (groups, articles, users, ...) when mode = "model"; throws
+  // Compiles [server.model] (groups, articles, users, ...) when mode = "model"; throws
   // harness::scenario_error naming file:line.
-  void validate(const harness::scenario& scen) const override;
-  // One connection of the model server; the state is a fresh copy per connection.
-  awaitable<void> serve_model(session& s) const override;
+  std::shared_ptr<const model_server> compile(const harness::scenario& scen) const override;
   // {"article"}
   std::vector<std::string> block_kinds() const override;
   awaitable<std::optional<std::string>> read_block(session& s,

@@ -9,12 +9,9 @@ namespace ph::fakeservers::pop3 {
 
 class pop3_dialect final : public dialect {
  public:
-  // Checks [server.model] (users, messages, capabilities, timestamp, in_use, ...);
-  // throws harness::scenario_error naming file:line. Rejects [server.model] in script mode.
-  void validate(const harness::scenario& scen) const override;
-  // One connection through AUTHORIZATION → TRANSACTION → UPDATE. Each connection starts
-  // from the declared mailboxes; deletions at QUIT are noted in the transcript.
-  awaitable<void> serve_model(session& s) const override;
+  // Compiles [server.model] (users, messages, capabilities, timestamp, in_use, ...) in
+  // model mode; throws harness::scenario_error naming file:line.
+  std::shared_ptr<const model_server> compile(const harness::scenario& scen) const override;
   // None.
   std::vector<std::string> block_kinds() const override;
   awaitable<std::optional<std::string>> read_block(session& s,

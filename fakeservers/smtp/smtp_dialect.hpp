@@ -6,8 +6,7 @@ namespace ph::fakeservers::smtp {
 
 class smtp_dialect final : public dialect {
  public:
-  void validate(const harness::scenario& scen) const override;
-  awaitable<void> serve_model(session& s) const override;
+  std::shared_ptr<const model_server> compile(const harness::scenario& scen) const override;
   std::vector<std::string> block_kinds() const override;
   awaitable<std::optional<std::string>> read_block(session& s,
                                                    std::string_view kind) const override;

@@ -15,8 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "fakeservers/engine/dialect.hpp"
-#include "fakeservers/engine/script.hpp"
+#include "fakeservers/engine/server_config.hpp"
 #include "fakeservers/engine/session.hpp"
 #include "harness/model/scenario.hpp"
 
@@ -30,16 +29,13 @@ constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 
 struct served {
   harness::scenario scen;
-  const fakeservers::dialect* d = nullptr;
-  std::vector<fakeservers::script_step> steps;  // script mode
+  fakeservers::server_config cfg;
 };
 
 served load(std::string_view toml) {
   served s;
   s.scen = harness::parse_scenario(std::string(toml), "fuzz.toml", "");
-  fakeservers::validate_server(s.scen);
-  s.d = fakeservers::find_dialect(s.scen.protocol);
-  if (s.scen.server["mode"] == "script") s.steps = fakeservers::parse_script(s.scen, *s.d);
+  s.cfg = fakeservers::compile_server(s.scen);
   return s;
 }
 
@@ -49,10 +45,10 @@ asio::awaitable<void> serve(tcp::socket sock, const served& sv,
   // could not make): slow, not a hang.
   fakeservers::session s(std::move(sock), fakeservers::tls_context("server"), sv.scen, rec, 2s);
   try {
-    if (sv.steps.empty())
-      co_await sv.d->serve_model(s);
+    if (sv.cfg.model)
+      co_await sv.cfg.model->serve(s, sv.cfg.overrides);
     else
-      co_await fakeservers::run_script(s, *sv.d, sv.steps);
+      co_await fakeservers::run_script(s, *sv.cfg.d, sv.cfg.steps);
     if (s.open()) co_await s.wait_for_client_close();
   } catch (const fakeservers::session_ended&) {
   } catch (const std::exception& e) {
