@@ -16,19 +16,15 @@ struct dialect_row {
   const dialect& d;
 };
 
-const smtp::smtp_dialect smtp_server;
-const pop3::pop3_dialect pop3_server;
-const nntp::nntp_dialect nntp_server;
-const ftp::ftp_dialect ftp_server;
 const http::http_dialect http_server;
 
 // One row per protocol.
 // clang-format off
 const dialect_row registry[] = {
-    {"smtp", smtp_server},
-    {"pop3", pop3_server},
-    {"nntp", nntp_server},
-    {"ftp", ftp_server},
+    {"smtp", smtp::server()},
+    {"pop3", pop3::server()},
+    {"nntp", nntp::server()},
+    {"ftp", ftp::server()},
     {"http", http_server},
 };
 // clang-format on

@@ -14,17 +14,7 @@
 
 namespace ph::fakeservers::nntp {
 
-class nntp_dialect final : public dialect {
- public:
-  // Compiles [server.model] (groups, articles, users, ...) when mode = "model"; throws
-  // harness::scenario_error naming file:line.
-  std::shared_ptr<const model_server> compile(const harness::scenario& scen) const override;
-  // {"article"}
-  std::vector<std::string> block_kinds() const override;
-  awaitable<std::optional<std::string>> read_block(session& s,
-                                                   std::string_view kind) const override;
-  std::string mismatch_reply() const override;
-  line_limit command_line_limit() const override;
-};
+// The NNTP dialect (a row of fakeservers/registry.cpp).
+const dialect& server();
 
 }  // namespace ph::fakeservers::nntp

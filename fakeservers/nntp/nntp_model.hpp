@@ -8,7 +8,8 @@
 
 namespace ph::fakeservers::nntp {
 
-// The model server every connection of a scenario shares.
-std::shared_ptr<const model_server> make_model_server(model_config cfg);
+// [server.model] compiled into the model server every connection of the scenario shares;
+// throws harness::scenario_error naming file:line.
+std::shared_ptr<const model_server> compile_model(const harness::scenario& scen);
 
 }  // namespace ph::fakeservers::nntp

@@ -1,17 +1,13 @@
 #pragma once
+// The SMTP server side (RFC 5321, 3207 STARTTLS, 4954 AUTH PLAIN/LOGIN/CRAM-MD5, 1870 SIZE,
+// 2920 PIPELINING): block kind "data" (the message, raw, through CRLF "." CRLF) for scripts,
+// and the model server (smtp_model.hpp) over [server.model] (smtp_config.hpp).
 
 #include "fakeservers/engine/dialect.hpp"
 
 namespace ph::fakeservers::smtp {
 
-class smtp_dialect final : public dialect {
- public:
-  std::shared_ptr<const model_server> compile(const harness::scenario& scen) const override;
-  std::vector<std::string> block_kinds() const override;
-  awaitable<std::optional<std::string>> read_block(session& s,
-                                                   std::string_view kind) const override;
-  std::string mismatch_reply() const override;
-  line_limit command_line_limit() const override;
-};
+// The SMTP dialect (a row of fakeservers/registry.cpp).
+const dialect& server();
 
 }  // namespace ph::fakeservers::smtp

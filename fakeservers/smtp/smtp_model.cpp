@@ -323,8 +323,8 @@ std::span<const command_row<model_session>> model_session::commands() {
 
 }  // namespace
 
-std::shared_ptr<const model_server> make_model_server(model_config cfg) {
-  return std::make_shared<const line_model_server<model_config, model_session>>(std::move(cfg));
+std::shared_ptr<const model_server> compile_model(const harness::scenario& scen) {
+  return std::make_shared<const line_model_server<model_config, model_session>>(parse_model(scen));
 }
 
 }  // namespace ph::fakeservers::smtp
