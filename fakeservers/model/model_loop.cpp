@@ -7,7 +7,8 @@
 namespace ph::fakeservers {
 
 awaitable<void> run_line_model(session& s, override_state& overrides, line_model& m) {
-  if (!co_await m.greet()) co_return;
+  bool greeted = co_await m.greet();
+  if (!greeted) co_return;
   while (true) {
     auto line = co_await s.read_line();
     if (!line) break;

@@ -41,6 +41,7 @@ class model_session final : public line_model {
     const std::string text = strip_eol(raw);
     auto words = split_ws(text);
     command cmd;
+    cmd.line = text;
     cmd.verb = words.empty() ? "" : upper(words[0]);
     cmd.args.assign(words.begin() + (words.empty() ? 0 : 1), words.end());
     if (cmd.verb != "AUTHINFO") user_.reset();  // RFC 4643 §2.3.1: PASS must follow USER

@@ -203,6 +203,7 @@ class model_session final : public line_model {
     }
     auto sp = text.find(' ');
     command cmd;
+    cmd.line = text;
     cmd.verb = upper(text.substr(0, sp));
     cmd.rest = sp == std::string::npos ? "" : text.substr(sp + 1);
     cmd.args = split_args(cmd.rest);

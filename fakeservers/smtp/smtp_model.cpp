@@ -72,6 +72,7 @@ class model_session final : public line_model {
     const std::string text = strip_eol(raw);
     auto sp = text.find(' ');
     command cmd;
+    cmd.line = text;
     cmd.verb = upper(text.substr(0, sp));
     cmd.rest = sp == std::string::npos ? "" : text.substr(sp + 1);
     const unsigned st = cfg_.greeting.starts_with("220") ? serving : refused;
