@@ -4,7 +4,7 @@
 #   scripts/coverage.sh                 build build-cov/, run every test, print the summary
 #   scripts/coverage.sh -R 'scenario/'  only the tests ctest -R selects
 # Prints line coverage per folder of fakeservers/, clients/ and harness/rules/, then the lines
-# of the model servers (fakeservers/*/*_dialect.cpp) that no test executed. Writes
+# of the model servers (fakeservers/*/*_model.cpp) that no test executed. Writes
 # build-cov/coverage/coverage.json (gcovr's per-line data). Exits with ctest's status.
 #
 # Built with clang, read with llvm-cov's gcov: GCC 12's --coverage leaves every line inside a

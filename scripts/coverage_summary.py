@@ -5,7 +5,7 @@ the model servers that no test executed.
 Usage: coverage_summary.py COVERAGE.json [--missed-glob GLOB] [--no-missed]
 A folder is a source file's directory (fakeservers/smtp, harness/rules); the three roots
 (fakeservers/, clients/, harness/rules/) get a total line each. Missed lines are listed for the
-files matching --missed-glob (default: fakeservers/*/*_dialect.cpp) with their source text.
+files matching --missed-glob (default: fakeservers/*/*_model.cpp) with their source text.
 """
 import argparse
 import collections
@@ -37,7 +37,7 @@ def pct(hit, total):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("coverage")
-    ap.add_argument("--missed-glob", default="fakeservers/*/*_dialect.cpp")
+    ap.add_argument("--missed-glob", default="fakeservers/*/*_model.cpp")
     ap.add_argument("--no-missed", action="store_true")
     args = ap.parse_args()
     with open(args.coverage) as f:
