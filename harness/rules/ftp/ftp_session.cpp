@@ -10,30 +10,14 @@ namespace {
 constexpr std::size_t npos = std::string_view::npos;
 constexpr unsigned char iac = 0xff;
 
-char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
+using line::event_at;
+using line::event_map;
+using line::is_digit;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-using event_map = std::vector<std::pair<std::size_t, int>>;
-
-int event_at(const event_map& map, std::size_t offset) {
-  if (map.empty()) return -1;
-  auto it = std::upper_bound(map.begin(), map.end(), offset,
-                             [](std::size_t off, const auto& entry) { return off < entry.first; });
-  if (it == map.begin()) return map.front().second;
-  return std::prev(it)->second;
-}
-
-// One stretch of the control channel between TLS boundaries. The streams are built here and
-// then moved into session::text, which `client`/`server` view.
+// One stretch of the control channel between TLS boundaries; `client`/`server` view the
+// streams moved into session::text.
 struct segment {
   bool tls = false;
-  std::string client_bytes;
-  std::string server_bytes;
   std::string_view client;
   std::string_view server;
   event_map client_events;
@@ -81,11 +65,11 @@ void parse_commands(const std::vector<segment>& segs, session& s) {
     const segment& seg = segs[si];
     std::size_t pos = 0;
     while (pos < seg.client.size()) {
-      const std::size_t crlf = seg.client.find("\r\n", pos);
-      const bool terminated = crlf != npos;
-      const std::size_t end = terminated ? crlf + 2 : seg.client.size();
+      const line::line_view l = line::client_line(seg.client, pos);
+      const bool terminated = l.terminated;
+      const std::size_t end = l.next;
       command c;
-      c.raw = seg.client.substr(pos, end - pos);
+      c.raw = l.text;
       c.terminated = terminated;
       c.segment = static_cast<int>(si);
       c.tls = seg.tls;
@@ -99,63 +83,28 @@ void parse_commands(const std::vector<segment>& segs, session& s) {
         decode_telnet(body, decoded, c.telnet);
         c.line = keep(s, std::move(decoded));
       }
-      const std::size_t sp = c.line.find(' ');
-      c.verb = to_upper(c.line.substr(0, std::min(sp, max_verb)));
-      if (sp != npos) c.arg = c.line.substr(sp + 1);
+      line::verb_arg va = line::split_verb(c.line);
+      c.verb = std::move(va.verb);
+      c.arg = va.arg;
       s.commands.push_back(std::move(c));
       pos = end;
     }
   }
 }
 
-int code_of(std::string_view line) {
-  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-}
-
 // RFC 959 §4.2: a reply is "xyz SP text" or "xyz-" ... up to the line starting "xyz SP".
 void parse_replies(const std::vector<segment>& segs, session& s) {
   for (const segment& seg : segs) {
-    std::size_t pos = 0;
-    reply cur;
-    bool open = false;
-    while (pos < seg.server.size()) {
-      const std::size_t lf = seg.server.find('\n', pos);
-      const bool ended = lf != npos;
-      const std::size_t end = ended ? lf + 1 : seg.server.size();
-      std::string_view line = seg.server.substr(pos, (ended ? lf : end) - pos);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      const int ev_first = event_at(seg.server_events, pos);
-      const int ev_last = event_at(seg.server_events, end - 1);
-      pos = end;
-      const bool coded = line.size() >= 3 && is_digit(line[0]) && is_digit(line[1]) &&
-                         is_digit(line[2]) &&
-                         (line.size() == 3 || line[3] == ' ' || line[3] == '-');
-      if (open) {
-        cur.lines.push_back(line);
-        cur.final_event = ev_last;
-        if (coded && code_of(line) == cur.code && (line.size() == 3 || line[3] == ' ')) {
-          cur.complete = ended;
-          s.replies.push_back(std::move(cur));
-          cur = reply{};
-          open = false;
-        }
-        continue;
-      }
-      if (!coded) continue;  // junk between replies belongs to no reply
-      cur = reply{};
-      cur.code = code_of(line);
-      cur.lines.push_back(line);
-      cur.first_event = ev_first;
-      cur.final_event = ev_last;
-      if (line.size() > 3 && line[3] == '-') {
-        open = true;
-        continue;
-      }
-      cur.complete = ended;
-      s.replies.push_back(std::move(cur));
-      cur = reply{};
+    for (line::coded_reply& c : line::read_coded_replies(seg.server, seg.server_events,
+                                                         line::reply_grammar::same_code_final)) {
+      reply r;
+      r.code = c.code;
+      r.lines = std::move(c.lines);
+      r.complete = c.complete;
+      r.first_event = c.first_event;
+      r.final_event = c.final_event;
+      s.replies.push_back(std::move(r));
     }
-    if (open) s.replies.push_back(std::move(cur));  // cut short: incomplete
   }
 }
 
@@ -334,13 +283,6 @@ void parse_data_channels(const transcript& t, session& s) {
 
 }  // namespace
 
-std::string to_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = upper(c);
-  return out;
-}
-
 std::string reply::text() const {
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -398,65 +340,21 @@ session parse_session(const transcript& t) {
       host = host.substr(1, host.size() - 2);
     s.client_host = std::move(host);
   }
-  std::vector<segment> segs(1);
-  bool handshaking = false;
-  bool seen_data = false;
-  for (std::size_t n = 0; n < t.events.size(); ++n) {
-    const event& e = t.events[n];
-    const int i = static_cast<int>(n);
-    if (e.channel != 0) continue;
-    switch (e.kind) {
-      case event_kind::data: {
-        if (e.bytes.empty()) break;
-        seen_data = true;
-        const bool from_client = e.dir == direction::client_to_server;
-        if (handshaking) {
-          if (from_client) {
-            tls_boundary& b = s.tls.back();
-            if (b.plaintext_event < 0) b.plaintext_event = i;
-            b.plaintext += e.bytes;
-          }
-          break;
-        }
-        segment& seg = segs.back();
-        std::string& into = from_client ? seg.client_bytes : seg.server_bytes;
-        (from_client ? seg.client_events : seg.server_events).emplace_back(into.size(), i);
-        into += e.bytes;
-        break;
-      }
-      case event_kind::tls_start:
-        if (handshaking) break;
-        if (!seen_data) s.implicit_tls = true;
-        s.tls.emplace_back();
-        s.tls.back().start_event = i;
-        handshaking = true;
-        break;
-      case event_kind::tls_ready:
-      case event_kind::tls_failed: {
-        if (!handshaking) break;
-        handshaking = false;
-        const bool ok = e.kind == event_kind::tls_ready;
-        (ok ? s.tls.back().ready_event : s.tls.back().failed_event) = i;
-        segment next;
-        next.tls = ok;
-        segs.push_back(std::move(next));
-        break;
-      }
-      case event_kind::close:
-      case event_kind::reset:
-        if (s.end_event < 0) {
-          s.end_event = i;
-          s.client_ended = e.dir == direction::client_to_server;
-        }
-        break;
-      case event_kind::open:
-      case event_kind::note:
-        break;
-    }
-  }
-  for (segment& seg : segs) {
-    seg.client = keep(s, std::move(seg.client_bytes));
-    seg.server = keep(s, std::move(seg.server_bytes));
+  line::channel_split split = line::split_channel(t);
+  s.tls = std::move(split.tls);
+  s.implicit_tls = split.implicit_tls;
+  s.end_event = split.end_event;
+  s.client_ended = split.client_ended;
+  std::vector<segment> segs;
+  segs.reserve(split.segments.size());
+  for (line::segment& from : split.segments) {
+    segment seg;
+    seg.tls = from.tls;
+    seg.client = keep(s, std::move(from.client));
+    seg.server = keep(s, std::move(from.server));
+    seg.client_events = std::move(from.client_events);
+    seg.server_events = std::move(from.server_events);
+    segs.push_back(std::move(seg));
   }
   parse_commands(segs, s);
   parse_replies(segs, s);

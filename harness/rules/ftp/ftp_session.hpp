@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/line_session.hpp"
 #include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::ftp {
@@ -97,15 +98,9 @@ struct feat_state {
   [[nodiscard]] bool has(std::string_view name) const;
 };
 
-// A TLS handshake on the control channel.
-struct tls_boundary {
-  int command = -1;  // the AUTH command answered 234; -1 with implicit TLS
-  int start_event = -1;
-  int ready_event = -1;
-  int failed_event = -1;
-  int plaintext_event = -1;  // client bytes received instead of a ClientHello
-  std::string plaintext;
-};
+// A TLS handshake on the control channel; `command` is the AUTH command answered 234, -1
+// with implicit TLS.
+using tls_boundary = line::tls_boundary;
 
 struct session {
   text_store text = std::make_shared<std::deque<std::string>>();
@@ -136,6 +131,6 @@ struct session {
 // malformed input and runs in time linear in the transcript size.
 session parse_session(const transcript& t);
 
-std::string to_upper(std::string_view s);
+using line::to_upper;
 
 }  // namespace ph::harness::rules::ftp

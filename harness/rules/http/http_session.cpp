@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "harness/rules/line_session.hpp"
+
 namespace ph::harness::rules::http {
 
 namespace {
@@ -246,12 +248,7 @@ void split_request_line(request& r) {
   }
 }
 
-int event_at(const std::vector<std::pair<std::size_t, int>>& map, std::size_t offset) {
-  auto it = std::upper_bound(map.begin(), map.end(), offset,
-                             [](std::size_t o, const auto& p) { return o < p.first; });
-  if (it == map.begin()) return map.empty() ? -1 : map.front().second;
-  return std::prev(it)->second;
-}
+using rules::line::event_at;
 
 void parse_requests(session& s) {
   const std::string_view c = s.client;
@@ -504,45 +501,20 @@ const response* session::response_to(const request& r) const {
 session parse_session(const transcript& t) {
   session s;
   if (!t.channels.empty()) parse_endpoint(s, t.channels.front().server_endpoint);
-  bool handshake = false;
-  bool failed = false;
-  for (std::size_t i = 0; i < t.events.size(); ++i) {
-    const event& e = t.events[i];
-    if (e.channel != 0) continue;
-    const int index = static_cast<int>(i);
-    switch (e.kind) {
-      case event_kind::tls_start:
-        handshake = true;
-        break;
-      case event_kind::tls_ready:
-        handshake = false;
-        s.tls = true;
-        break;
-      case event_kind::tls_failed:
-        failed = true;
-        break;
-      case event_kind::close:
-      case event_kind::reset:
-        if (s.end_event < 0) {
-          s.end_event = index;
-          s.client_closed_first = e.dir == direction::client_to_server;
-        }
-        break;
-      case event_kind::data:
-        // Bytes in place of a handshake (or after a failed one) are not HTTP on this
-        // connection's scheme.
-        if (handshake || failed || e.bytes.empty()) break;
-        if (e.dir == direction::client_to_server) {
-          s.client_events.emplace_back(s.client.size(), index);
-          s.client += e.bytes;
-        } else {
-          s.server_events.emplace_back(s.server.size(), index);
-          s.server += e.bytes;
-        }
-        break;
-      default:
-        break;
-    }
+  const rules::line::channel_split split = rules::line::split_channel(t);
+  s.end_event = split.end_event;
+  s.client_closed_first = split.client_ended;
+  for (const rules::line::segment& seg : split.segments) {
+    // Bytes in place of a handshake (or after a failed one) are not HTTP on this
+    // connection's scheme.
+    if (seg.boundary >= 0 && !seg.tls) break;
+    if (seg.tls) s.tls = true;
+    for (const auto& [at, event] : seg.client_events)
+      s.client_events.emplace_back(s.client.size() + at, event);
+    s.client += seg.client;
+    for (const auto& [at, event] : seg.server_events)
+      s.server_events.emplace_back(s.server.size() + at, event);
+    s.server += seg.server;
   }
   parse_requests(s);
   parse_responses(s);

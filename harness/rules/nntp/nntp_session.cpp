@@ -9,30 +9,14 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 bool is_sep(char c) {
   return c == ' ' || c == '\t';
 }
 
+// RFC 3977 §3.2: the status line's code is three digits followed by a separator.
 int code_of(std::string_view line) {
-  if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2])) return 0;
   if (line.size() > 3 && !is_sep(line[3]) && line[3] != '\r') return 0;
-  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-}
-
-int event_at(const std::vector<std::pair<std::size_t, int>>& map, std::size_t offset) {
-  if (map.empty()) return -1;
-  auto it = std::upper_bound(map.begin(), map.end(), offset,
-                             [](std::size_t off, const auto& entry) { return off < entry.first; });
-  if (it == map.begin()) return map.front().second;
-  return std::prev(it)->second;
+  return line::code_of(line);
 }
 
 std::vector<std::string> words(std::string_view text) {
@@ -48,71 +32,6 @@ std::vector<std::string> words(std::string_view text) {
     pos = end;
   }
   return out;
-}
-
-// Splits the control channel at TLS boundaries and records who ended the connection.
-void split_segments(const transcript& t, session& s) {
-  s.segments.emplace_back();
-  bool handshaking = false;
-  for (std::size_t n = 0; n < t.events.size(); ++n) {
-    const event& e = t.events[n];
-    const int i = static_cast<int>(n);
-    if (e.channel != 0) continue;
-    switch (e.kind) {
-      case event_kind::data: {
-        if (e.bytes.empty()) break;
-        const bool from_client = e.dir == direction::client_to_server;
-        if (from_client && s.first_client_event < 0) s.first_client_event = i;
-        if (handshaking) {
-          // RFC 4642 §2.2.2: only a TLS ClientHello may follow the 382.
-          if (from_client) {
-            tls_boundary& b = s.tls.back();
-            if (b.plaintext_event < 0) b.plaintext_event = i;
-            b.plaintext += e.bytes;
-          }
-          break;
-        }
-        segment& seg = s.segments.back();
-        if (from_client) {
-          seg.client_events.emplace_back(seg.client.size(), i);
-          seg.client += e.bytes;
-        } else {
-          seg.server_events.emplace_back(seg.server.size(), i);
-          seg.server += e.bytes;
-        }
-        break;
-      }
-      case event_kind::tls_start:
-        if (handshaking) break;
-        s.tls.emplace_back();
-        s.tls.back().start_event = i;
-        handshaking = true;
-        break;
-      case event_kind::tls_ready:
-      case event_kind::tls_failed: {
-        if (!handshaking) break;
-        handshaking = false;
-        const bool ok = e.kind == event_kind::tls_ready;
-        (ok ? s.tls.back().ready_event : s.tls.back().failed_event) = i;
-        segment next;
-        next.tls = ok;
-        next.boundary = static_cast<int>(s.tls.size()) - 1;
-        s.segments.push_back(std::move(next));
-        break;
-      }
-      case event_kind::close:
-      case event_kind::reset:
-        if (s.end_event < 0) {
-          s.end_event = i;
-          s.client_ended = e.dir == direction::client_to_server;
-          s.ended_by_reset = e.kind == event_kind::reset;
-        }
-        break;
-      case event_kind::open:
-      case event_kind::note:
-        break;
-    }
-  }
 }
 
 class parser {
@@ -138,22 +57,7 @@ class parser {
  private:
   segment& seg() { return s_.segments[static_cast<std::size_t>(si_)]; }
 
-  int server_event(std::size_t offset) { return event_at(seg().server_events, offset); }
-
-  struct line_view {
-    std::string_view text;
-    std::size_t next;
-    bool terminated;
-  };
-
-  line_view server_line(std::size_t pos) {
-    const std::string_view in = seg().server;
-    const std::size_t lf = in.find('\n', pos);
-    const std::size_t end = lf == npos ? in.size() : lf;
-    std::string_view line = in.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    return {line, lf == npos ? in.size() : lf + 1, lf != npos};
-  }
+  int server_event(std::size_t offset) { return line::event_at(seg().server_events, offset); }
 
   int read_response(std::string_view verb, std::string_view sub) {
     const std::string_view in = seg().server;
@@ -161,28 +65,19 @@ class parser {
     response r;
     r.segment = si_;
     r.first_event = server_event(spos_);
-    const line_view status = server_line(spos_);
+    const line::line_view status = line::server_line(in, spos_);
     r.status = status.text;
     r.code = code_of(status.text);
     r.complete = status.terminated;
     r.status_event = server_event(status.next - 1);
     spos_ = status.next;
     if (status.terminated && is_multiline(verb, sub, r.code)) {
+      // RFC 3977 §3.1.1: the block ends at a line holding only "."; a leading "." of
+      // any other line is a stuffing dot.
       r.multiline = true;
-      r.complete = false;
-      while (spos_ < in.size()) {
-        const line_view l = server_line(spos_);
-        spos_ = l.next;
-        // RFC 3977 §3.1.1: the block ends at a line holding only "."; a leading "." of
-        // any other line is a stuffing dot.
-        if (l.terminated && l.text == ".") {
-          r.complete = true;
-          break;
-        }
-        std::string_view text = l.text;
-        if (!text.empty() && text.front() == '.') text.remove_prefix(1);
-        r.block.emplace_back(text);
-      }
+      const line::server_block block = line::read_server_block(in, spos_, true);
+      r.block.assign(block.lines.begin(), block.lines.end());
+      r.complete = block.complete;
     }
     r.final_event = server_event(spos_ - 1);
     s_.responses.push_back(std::move(r));
@@ -216,15 +111,10 @@ class parser {
 
   // Returns false when the rest of the segment is not NNTP (bytes before a handshake).
   bool step() {
-    const std::string& in = seg().client;
-    const std::size_t crlf = in.find("\r\n", cpos_);
+    const line::line_view l = line::client_line(seg().client, cpos_);
     turn t = start_turn();
-    if (crlf == npos) {
-      t.raw = in.substr(cpos_);
-      t.terminated = false;
-    } else {
-      t.raw = in.substr(cpos_, crlf + 2 - cpos_);
-    }
+    t.raw = l.text;
+    t.terminated = l.terminated;
     place(t, t.raw.size());
     cpos_ += t.raw.size();
 
@@ -297,27 +187,11 @@ class parser {
     a.post = post;
     a.offset = cpos_;
     const std::size_t start = cpos_;
-    std::size_t p = cpos_;
-    bool done = false;
-    while (p < in.size()) {
-      const std::size_t e = in.find("\r\n", p);
-      const std::size_t end = e == npos ? in.size() : e;
-      const std::string_view line = std::string_view(in).substr(p, end - p);
-      if (e != npos && line == ".") {
-        done = true;
-        p = e + 2;
-        break;
-      }
-      const bool stuffed = !line.empty() && line.front() == '.';
-      a.text.append(line.substr(stuffed ? 1 : 0));
-      if (e == npos) {
-        p = in.size();
-        break;
-      }
-      a.text += "\r\n";
-      p = e + 2;
-    }
-    a.raw = in.substr(start, (done ? p - 3 : p) - start);
+    line::client_block c = line::read_client_block(in, cpos_);
+    const std::size_t p = c.end;
+    const bool done = c.terminated;
+    a.text = std::move(c.text);
+    a.raw = c.raw;
     a.terminated = done;
     const int ai = static_cast<int>(s_.articles.size());
     s_.turns[static_cast<std::size_t>(command)].article = ai;
@@ -336,22 +210,8 @@ class parser {
   }
 
   void end_at_starttls(int idx) {
-    int bi = -1;
-    if (static_cast<std::size_t>(si_) + 1 < s_.segments.size())
-      bi = s_.segments[static_cast<std::size_t>(si_) + 1].boundary;
-    if (bi < 0) {
-      // The server answered 382 but never began the handshake: keep the facts anyway.
-      s_.tls.emplace_back();
-      bi = static_cast<int>(s_.tls.size()) - 1;
-    }
-    tls_boundary& b = s_.tls[static_cast<std::size_t>(bi)];
-    b.command = idx;
-    const std::string& in = seg().client;
-    if (cpos_ < in.size()) {
-      b.early_bytes = in.substr(cpos_);
-      b.early_event = s_.client_event_at(si_, cpos_);
-    }
-    cpos_ = in.size();
+    s_.upgraded(si_, idx, cpos_);
+    cpos_ = seg().client.size();
   }
 
   session& s_;
@@ -367,9 +227,7 @@ class parser {
 }  // namespace
 
 std::string_view turn::line() const {
-  std::string_view l = raw;
-  if (terminated && l.size() >= 2 && l.substr(l.size() - 2) == "\r\n") l.remove_suffix(2);
-  return l;
+  return rules::line::without_crlf(raw, terminated);
 }
 
 std::string turn::sub() const {
@@ -388,11 +246,6 @@ bool caps_list::has_arg(std::string_view label, std::string_view arg) const {
   if (it == labels.end()) return false;
   return std::any_of(it->second.begin(), it->second.end(),
                      [&](const std::string& a) { return iequals(a, arg); });
-}
-
-int session::client_event_at(int seg, std::size_t offset) const {
-  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
-  return event_at(segments[static_cast<std::size_t>(seg)].client_events, offset);
 }
 
 const response* session::response_of(int r) const {
@@ -421,14 +274,7 @@ int session::previous_command(int i) const {
 
 session parse_session(const transcript& t) {
   session s;
-  split_segments(t, s);
-  // With implicit TLS nothing crosses the wire before the first handshake.
-  for (std::size_t i = 0; i < s.segments.size(); ++i) {
-    if (!s.segments[i].client.empty() || !s.segments[i].server.empty()) {
-      s.greeting_segment = static_cast<int>(i);
-      break;
-    }
-  }
+  s.read_channel(t);
   parser(s).run();
   return s;
 }
@@ -473,20 +319,6 @@ bool is_multiline(std::string_view verb, std::string_view sub, int code) {
     default:
       return false;
   }
-}
-
-std::string to_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = upper(c);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (upper(a[i]) != upper(b[i])) return false;
-  return true;
 }
 
 std::vector<std::string_view> crlf_lines(std::string_view text) {

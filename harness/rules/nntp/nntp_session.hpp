@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/line_session.hpp"
 #include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::nntp {
@@ -87,44 +88,20 @@ struct article {
   std::size_t offset = 0;  // of raw's first byte in the segment's client stream
 };
 
-struct tls_boundary {
-  int command = -1;  // the STARTTLS turn, -1 if none preceded the handshake
-  int start_event = -1;
-  int ready_event = -1;
-  int failed_event = -1;
-  std::string early_bytes;  // client bytes after the STARTTLS line, before the handshake
-  int early_event = -1;
-  std::string plaintext;  // bytes the client sent instead of a ClientHello
-  int plaintext_event = -1;
-};
+using tls_boundary = line::tls_boundary;
 
 // A stretch of the control channel with one security state.
-struct segment {
-  bool tls = false;
-  int boundary = -1;  // session::tls entry that opened it, -1 for the first
-  std::string client;
-  std::string server;
-  std::vector<std::pair<std::size_t, int>> client_events;  // (stream offset, event index)
-  std::vector<std::pair<std::size_t, int>> server_events;
+struct segment : line::segment {
   std::vector<int> unsolicited;  // responses left over after the segment's last turn
 };
 
-struct session {
-  std::vector<segment> segments;
+struct session : line::control_channel<segment> {
   std::vector<response> responses;
   std::vector<turn> turns;
   std::vector<caps_list> caps;
   std::vector<article> articles;
-  std::vector<tls_boundary> tls;
   int greeting = -1;  // index into responses
-  int greeting_segment = 0;
 
-  int first_client_event = -1;
-  int end_event = -1;  // the first close or reset on the control channel
-  bool client_ended = false;
-  bool ended_by_reset = false;
-
-  [[nodiscard]] int client_event_at(int segment, std::size_t offset) const;
   [[nodiscard]] const response* response_of(int r) const;
   [[nodiscard]] const response* response_to(const turn& t) const { return response_of(t.response); }
   // The capability list in force for turn i (nullptr when none was read or it went stale).
@@ -147,8 +124,8 @@ bool is_known_verb(std::string_view verb);
 // upper-cased) carries a multi-line data block (RFC 3977 §3.2: 211 only after LISTGROUP).
 bool is_multiline(std::string_view verb, std::string_view sub, int code);
 
-std::string to_upper(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
+using line::iequals;
+using line::to_upper;
 // Splits `text` at CRLF (the final piece included when non-empty).
 std::vector<std::string_view> crlf_lines(std::string_view text);
 

@@ -9,31 +9,8 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
-
-std::string to_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = upper(c);
-  return out;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (upper(s[i]) != upper(prefix[i])) return false;
-  return true;
-}
-
-int event_at(const std::vector<std::pair<std::size_t, int>>& map, std::size_t offset) {
-  if (map.empty()) return -1;
-  auto it = std::upper_bound(map.begin(), map.end(), offset,
-                             [](std::size_t off, const auto& entry) { return off < entry.first; });
-  if (it == map.begin()) return map.front().second;
-  return std::prev(it)->second;
-}
+using line::starts_with_ci;
+using line::to_upper;
 
 status status_of(std::string_view line) {
   // RFC 1939 §3 makes servers send the indicators in upper case; reading them
@@ -44,71 +21,6 @@ status status_of(std::string_view line) {
   if (line == "+" || (line.size() >= 2 && line[0] == '+' && line[1] == ' '))
     return status::continuation;
   return status::other;
-}
-
-// Splits the control channel at TLS boundaries and records who ended the connection.
-void split_segments(const transcript& t, session& s) {
-  s.segments.emplace_back();
-  bool handshaking = false;
-  for (std::size_t n = 0; n < t.events.size(); ++n) {
-    const event& e = t.events[n];
-    const int i = static_cast<int>(n);
-    if (e.channel != 0) continue;
-    switch (e.kind) {
-      case event_kind::data: {
-        if (e.bytes.empty()) break;
-        const bool from_client = e.dir == direction::client_to_server;
-        if (from_client && s.first_client_event < 0) s.first_client_event = i;
-        if (handshaking) {
-          // RFC 2595 §4: only a TLS ClientHello may follow the +OK; the server records
-          // plaintext it received instead.
-          if (from_client) {
-            tls_boundary& b = s.tls.back();
-            if (b.plaintext_event < 0) b.plaintext_event = i;
-            b.plaintext += e.bytes;
-          }
-          break;
-        }
-        segment& seg = s.segments.back();
-        if (from_client) {
-          seg.client_events.emplace_back(seg.client.size(), i);
-          seg.client += e.bytes;
-        } else {
-          seg.server_events.emplace_back(seg.server.size(), i);
-          seg.server += e.bytes;
-        }
-        break;
-      }
-      case event_kind::tls_start:
-        if (handshaking) break;
-        s.tls.emplace_back();
-        s.tls.back().start_event = i;
-        handshaking = true;
-        break;
-      case event_kind::tls_ready:
-      case event_kind::tls_failed: {
-        if (!handshaking) break;
-        handshaking = false;
-        const bool ok = e.kind == event_kind::tls_ready;
-        (ok ? s.tls.back().ready_event : s.tls.back().failed_event) = i;
-        segment next;
-        next.tls = ok;
-        next.boundary = static_cast<int>(s.tls.size()) - 1;
-        s.segments.push_back(std::move(next));
-        break;
-      }
-      case event_kind::close:
-      case event_kind::reset:
-        if (s.end_event < 0) {
-          s.end_event = i;
-          s.client_ended = e.dir == direction::client_to_server;
-        }
-        break;
-      case event_kind::open:
-      case event_kind::note:
-        break;
-    }
-  }
 }
 
 // What carries over from one segment to the next: the login state.
@@ -141,34 +53,18 @@ class segment_parser {
     response r;
     r.segment = si_;
     r.first_event = s_.server_event_at(si_, spos_);
-    std::size_t lf = out_.find('\n', spos_);
-    std::string_view line =
-        std::string_view(out_).substr(spos_, (lf == npos ? out_.size() : lf) - spos_);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    r.line = line;
-    r.st = status_of(line);
-    r.complete = lf != npos;
-    spos_ = lf == npos ? out_.size() : lf + 1;
+    const line::line_view status = line::server_line(out_, spos_);
+    r.line = status.text;
+    r.st = status_of(status.text);
+    r.complete = status.terminated;
+    spos_ = status.next;
     if (r.complete && r.ok() && body_if_ok) {
-      // RFC 1939 §3: a multi-line response ends at a line holding only ".".
+      // RFC 1939 §3: a multi-line response ends at a line holding only "."; its lines stay
+      // as sent (dot-stuffed).
       r.multiline = true;
-      r.complete = false;
-      while (spos_ < out_.size()) {
-        lf = out_.find('\n', spos_);
-        std::string_view l =
-            std::string_view(out_).substr(spos_, (lf == npos ? out_.size() : lf) - spos_);
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-        spos_ = lf == npos ? out_.size() : lf + 1;
-        if (lf == npos) {
-          r.body.emplace_back(l);
-          break;
-        }
-        if (l == ".") {
-          r.complete = true;
-          break;
-        }
-        r.body.emplace_back(l);
-      }
+      const line::server_block block = line::read_server_block(out_, spos_, false);
+      r.body.assign(block.lines.begin(), block.lines.end());
+      r.complete = block.complete;
     }
     r.final_event = s_.server_event_at(si_, spos_ > 0 ? spos_ - 1 : 0);
     s_.responses.push_back(std::move(r));
@@ -189,18 +85,14 @@ class segment_parser {
 
   // Returns false when the rest of the segment is not POP3 (bytes before a handshake).
   bool step() {
-    const std::size_t crlf = in_.find("\r\n", pos_);
+    const line::line_view l = line::client_line(in_, pos_);
     turn t;
     t.segment = si_;
     t.offset = pos_;
     t.capa = capa_;
     t.st = c_.st;
-    if (crlf == npos) {
-      t.raw = in_.substr(pos_);
-      t.terminated = false;
-    } else {
-      t.raw = in_.substr(pos_, crlf + 2 - pos_);
-    }
+    t.raw = l.text;
+    t.terminated = l.terminated;
     pos_ += t.raw.size();
     place(t, t.raw.size());
 
@@ -216,11 +108,10 @@ class segment_parser {
       return true;
     }
 
-    const std::string_view line = t.line();
-    const std::size_t sp = line.find(' ');
-    t.verb = to_upper(line.substr(0, std::min(sp, max_verb)));
-    if (sp != npos) t.arg = line.substr(sp + 1);
-    const bool no_arg = sp == npos;
+    line::verb_arg va = line::split_verb(t.line());
+    t.verb = std::move(va.verb);
+    t.arg = va.arg;
+    const bool no_arg = !va.has_arg;
     const bool body = t.verb == "CAPA" || t.verb == "RETR" || t.verb == "TOP" ||
                       ((t.verb == "LIST" || t.verb == "UIDL" || t.verb == "AUTH") && no_arg);
     t.response = read_response(body);
@@ -282,20 +173,7 @@ class segment_parser {
   }
 
   void end_at_stls(int idx) {
-    int bi = -1;
-    if (static_cast<std::size_t>(si_) + 1 < s_.segments.size())
-      bi = s_.segments[static_cast<std::size_t>(si_) + 1].boundary;
-    if (bi < 0) {
-      // The server said +OK but never began the handshake: keep the facts anyway.
-      s_.tls.emplace_back();
-      bi = static_cast<int>(s_.tls.size()) - 1;
-    }
-    tls_boundary& b = s_.tls[static_cast<std::size_t>(bi)];
-    b.command = idx;
-    if (pos_ < in_.size()) {
-      b.early_bytes = in_.substr(pos_);
-      b.early_event = s_.client_event_at(si_, pos_);
-    }
+    tls_boundary& b = s_.upgraded(si_, idx, pos_);
     if (spos_ < out_.size()) {
       b.injected = out_.substr(spos_);
       b.injected_event = s_.server_event_at(si_, spos_);
@@ -335,9 +213,7 @@ std::string response::code() const {
 }
 
 std::string_view turn::line() const {
-  std::string_view l = raw;
-  if (terminated && l.size() >= 2 && l.substr(l.size() - 2) == "\r\n") l.remove_suffix(2);
-  return l;
+  return rules::line::without_crlf(raw, terminated);
 }
 
 bool capa_state::has(std::string_view name) const {
@@ -361,16 +237,6 @@ std::vector<std::string> capa_state::sasl() const {
     pos = sp + 1;
   }
   return out;
-}
-
-int session::client_event_at(int seg, std::size_t offset) const {
-  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
-  return event_at(segments[static_cast<std::size_t>(seg)].client_events, offset);
-}
-
-int session::server_event_at(int seg, std::size_t offset) const {
-  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
-  return event_at(segments[static_cast<std::size_t>(seg)].server_events, offset);
 }
 
 int session::awaited_response(int i) const {
@@ -405,14 +271,7 @@ const response* session::response_of(int r) const {
 
 session parse_session(const transcript& t) {
   session s;
-  split_segments(t, s);
-  // With implicit TLS (RFC 8314 §3.3) nothing crosses the wire before the first handshake.
-  for (std::size_t i = 0; i < s.segments.size(); ++i) {
-    if (!s.segments[i].client.empty() || !s.segments[i].server.empty()) {
-      s.greeting_segment = static_cast<int>(i);
-      break;
-    }
-  }
+  s.read_channel(t);
   carry c;
   for (std::size_t i = 0; i < s.segments.size(); ++i)
     segment_parser(s, static_cast<int>(i), c).run();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/line_session.hpp"
 #include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::pop3 {
@@ -97,50 +98,18 @@ struct auth_exchange {
   int final_response = -1;     // the first non-continuation response, -1 if it never came
 };
 
-struct tls_boundary {
-  int command = -1;  // the STLS turn, -1 with implicit TLS
-  int start_event = -1;
-  int ready_event = -1;
-  int failed_event = -1;
-  std::string early_bytes;  // client bytes after the STLS line, read before the handshake
-  int early_event = -1;
-  std::string plaintext;  // bytes the client sent instead of a ClientHello
-  int plaintext_event = -1;
-  std::string injected;  // server bytes after +OK to STLS, before the handshake
-  int injected_event = -1;
-};
+using tls_boundary = line::tls_boundary;
+using segment = line::segment;
 
-// A stretch of the control channel with one security state: the plaintext start, then one
-// segment per completed (or failed) TLS handshake.
-struct segment {
-  bool tls = false;
-  int boundary = -1;  // session::tls entry that opened it, -1 for the first
-  std::string client;
-  std::string server;
-  // (offset in the stream, event index) for each data event, in order.
-  std::vector<std::pair<std::size_t, int>> client_events;
-  std::vector<std::pair<std::size_t, int>> server_events;
-};
-
-struct session {
-  std::vector<segment> segments;
+struct session : line::control_channel<> {
   std::vector<response> responses;
   std::vector<turn> turns;
   std::vector<capa_state> capas;
   std::vector<auth_exchange> auths;
-  std::vector<tls_boundary> tls;
   int greeting = -1;            // index into responses
-  int greeting_segment = 0;     // where the greeting belongs (1 with implicit TLS)
   bool capa_succeeded = false;  // some CAPA got +OK on this connection
   bool capa_refused = false;    // some CAPA got -ERR (an RFC 1939-only server)
 
-  int first_client_event = -1;  // first C→S data event on the control channel
-  int end_event = -1;           // the first close or reset on the control channel
-  bool client_ended = false;    // ...and it came from the client
-
-  // Event holding byte `offset` of a segment's client stream; -1 when none.
-  [[nodiscard]] int client_event_at(int segment, std::size_t offset) const;
-  [[nodiscard]] int server_event_at(int segment, std::size_t offset) const;
   // The response turn i had to wait for: the previous turn's in its segment, the greeting
   // for the very first turn, -1 when none applies (first turn after a handshake).
   [[nodiscard]] int awaited_response(int turn) const;

@@ -10,135 +10,22 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
+using line::to_upper;
 
-std::string to_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = upper(c);
-  return out;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-int code_of(std::string_view line) {
-  if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2])) return 0;
-  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-}
-
-int event_at(const std::vector<std::pair<std::size_t, int>>& map, std::size_t offset) {
-  if (map.empty()) return -1;
-  auto it = std::upper_bound(map.begin(), map.end(), offset,
-                             [](std::size_t off, const auto& entry) { return off < entry.first; });
-  if (it == map.begin()) return map.front().second;
-  return std::prev(it)->second;
-}
-
-// Splits the control channel at TLS boundaries and records who ended the connection.
-void split_segments(const transcript& t, session& s) {
-  s.segments.emplace_back();
-  bool handshaking = false;
-  for (std::size_t n = 0; n < t.events.size(); ++n) {
-    const event& e = t.events[n];
-    const int i = static_cast<int>(n);
-    if (e.channel != 0) continue;
-    switch (e.kind) {
-      case event_kind::data: {
-        if (e.bytes.empty()) break;
-        const bool from_client = e.dir == direction::client_to_server;
-        if (from_client && s.first_client_event < 0) s.first_client_event = i;
-        if (handshaking) {
-          // RFC 3207 §4: only a TLS ClientHello may follow the 220; the server records
-          // plaintext it received instead.
-          if (from_client) {
-            tls_boundary& b = s.tls.back();
-            if (b.plaintext_event < 0) b.plaintext_event = i;
-            b.plaintext += e.bytes;
-          }
-          break;
-        }
-        segment& seg = s.segments.back();
-        if (from_client) {
-          seg.client_events.emplace_back(seg.client.size(), i);
-          seg.client += e.bytes;
-        } else {
-          seg.server_events.emplace_back(seg.server.size(), i);
-          seg.server += e.bytes;
-        }
-        break;
-      }
-      case event_kind::tls_start:
-        if (handshaking) break;
-        s.tls.emplace_back();
-        s.tls.back().start_event = i;
-        handshaking = true;
-        break;
-      case event_kind::tls_ready:
-      case event_kind::tls_failed: {
-        if (!handshaking) break;
-        handshaking = false;
-        const bool ok = e.kind == event_kind::tls_ready;
-        (ok ? s.tls.back().ready_event : s.tls.back().failed_event) = i;
-        segment next;
-        next.tls = ok;
-        next.boundary = static_cast<int>(s.tls.size()) - 1;
-        s.segments.push_back(std::move(next));
-        break;
-      }
-      case event_kind::close:
-      case event_kind::reset:
-        if (s.end_event < 0) {
-          s.end_event = i;
-          s.client_ended = e.dir == direction::client_to_server;
-          s.ended_by_reset = e.kind == event_kind::reset;
-        }
-        break;
-      case event_kind::open:
-      case event_kind::note:
-        break;
-    }
-  }
-}
-
+// The segment's replies (RFC 5321 §4.2.1), appended to the session's.
 void parse_replies(session& s, int si) {
   segment& seg = s.segments[static_cast<std::size_t>(si)];
   seg.first_reply = static_cast<int>(s.replies.size());
-  const std::string_view in = seg.server;
-  std::size_t pos = 0;
-  reply cur;
-  bool open = false;
-  while (pos < in.size()) {
-    const std::size_t lf = in.find('\n', pos);
-    const std::size_t end = lf == npos ? in.size() : lf;
-    std::string_view line = in.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!open) {
-      cur = reply{};
-      cur.segment = si;
-      cur.first_event = s.server_event_at(si, pos);
-      open = true;
-    }
-    cur.lines.emplace_back(line);
-    const bool continuation = line.size() >= 4 && code_of(line) != 0 && line[3] == '-';
-    if (lf == npos || !continuation) {
-      // RFC 5321 §4.2.1: the final line is "xyz SP text" or just "xyz"; a line without
-      // a code also ends the reply so that junk cannot swallow later replies.
-      cur.code = code_of(line) != 0 ? code_of(line) : code_of(cur.lines.front());
-      cur.complete = lf != npos;
-      cur.final_event = s.server_event_at(si, lf == npos ? in.size() - 1 : lf);
-      s.replies.push_back(std::move(cur));
-      open = false;
-    }
-    pos = lf == npos ? in.size() : lf + 1;
-  }
-  if (open) {
-    cur.code = code_of(cur.lines.front());
-    cur.final_event = s.server_event_at(si, in.size() - 1);
-    s.replies.push_back(std::move(cur));
+  for (const line::coded_reply& c : line::read_coded_replies(seg.server, seg.server_events,
+                                                             line::reply_grammar::any_final_line)) {
+    reply r;
+    r.code = c.code;
+    r.lines.assign(c.lines.begin(), c.lines.end());
+    r.segment = si;
+    r.first_event = c.first_event;
+    r.final_event = c.final_event;
+    r.complete = c.complete;
+    s.replies.push_back(std::move(r));
   }
   seg.reply_count = static_cast<int>(s.replies.size()) - seg.first_reply;
 }
@@ -193,18 +80,14 @@ class turn_parser {
 
   // Returns false when the rest of the segment is not SMTP (bytes before a handshake).
   bool step() {
-    const std::size_t crlf = in_.find("\r\n", pos_);
+    const line::line_view l = line::client_line(in_, pos_);
     turn t;
     t.segment = si_;
     t.offset = pos_;
     t.ehlo = ehlo_;
     t.txn = txn_;
-    if (crlf == npos) {
-      t.raw = in_.substr(pos_);
-      t.terminated = false;
-    } else {
-      t.raw = in_.substr(pos_, crlf + 2 - pos_);
-    }
+    t.raw = l.text;
+    t.terminated = l.terminated;
     t.size = t.raw.size();
     pos_ += t.size;
 
@@ -224,10 +107,9 @@ class turn_parser {
       return true;
     }
 
-    const std::string_view line = t.line();
-    const std::size_t sp = line.find(' ');
-    t.verb = to_upper(line.substr(0, std::min(sp, max_verb)));
-    if (sp != npos) t.arg = line.substr(sp + 1);
+    line::verb_arg va = line::split_verb(t.line());
+    t.verb = std::move(va.verb);
+    t.arg = va.arg;
 
     std::uint64_t chunk = 0;
     bool last = false;
@@ -306,30 +188,16 @@ class turn_parser {
     b.mail = txn_;
     b.segment = si_;
     const std::size_t start = pos_;
-    std::size_t p = pos_;
-    bool done = false;
-    while (p < in_.size()) {
-      const std::size_t e = in_.find("\r\n", p);
-      const std::size_t end = e == npos ? in_.size() : e;
-      const std::string_view line = std::string_view(in_).substr(p, end - p);
-      // RFC 5321 §4.1.1.4: the content ends at a line holding only ".".
-      if (e != npos && line == ".") {
-        done = true;
-        p = e + 2;
-        break;
-      }
-      // RFC 5321 §4.5.2: the receiver drops the first "." of a line that starts with one.
-      const bool stuffed = !line.empty() && line.front() == '.';
-      b.pieces.push_back({b.message.size(), p + (stuffed ? 1 : 0)});
-      b.message.append(line.substr(stuffed ? 1 : 0));
-      if (e == npos) {
-        p = in_.size();
-        break;
-      }
-      b.message += "\r\n";
-      p = e + 2;
-    }
-    b.raw = in_.substr(start, (done ? p - 3 : p) - start);
+    // RFC 5321 §4.1.1.4: the content ends at a line holding only "."; §4.5.2: the receiver
+    // drops the first "." of a line that starts with one.
+    line::client_block c = line::read_client_block(in_, pos_);
+    const std::size_t p = c.end;
+    const bool done = c.terminated;
+    b.raw = c.raw;
+    b.message = std::move(c.text);
+    b.pieces.reserve(c.pieces.size());
+    for (const auto& piece : c.pieces)
+      b.pieces.push_back({piece.text_offset, piece.stream_offset});
     b.terminated = done;
     const int bi = static_cast<int>(s_.blocks.size());
     if (p > start) {
@@ -377,20 +245,7 @@ class turn_parser {
   }
 
   void end_at_starttls(int idx) {
-    int bi = -1;
-    if (static_cast<std::size_t>(si_) + 1 < s_.segments.size())
-      bi = s_.segments[static_cast<std::size_t>(si_) + 1].boundary;
-    if (bi < 0) {
-      // The server answered 2xx but never began the handshake: keep the facts anyway.
-      s_.tls.emplace_back();
-      bi = static_cast<int>(s_.tls.size()) - 1;
-    }
-    tls_boundary& b = s_.tls[static_cast<std::size_t>(bi)];
-    b.command = idx;
-    if (pos_ < in_.size()) {
-      b.early_bytes = in_.substr(pos_);
-      b.early_event = s_.client_event_at(si_, pos_);
-    }
+    tls_boundary& b = s_.upgraded(si_, idx, pos_);
     for (int r = next_reply_; r < end_reply_; ++r) {
       reply& rep = s_.replies[static_cast<std::size_t>(r)];
       rep.injected = true;
@@ -422,9 +277,7 @@ std::string_view reply::text(std::size_t i) const {
 }
 
 std::string_view turn::line() const {
-  std::string_view l = raw;
-  if (terminated && l.size() >= 2 && l.substr(l.size() - 2) == "\r\n") l.remove_suffix(2);
-  return l;
+  return rules::line::without_crlf(raw, terminated);
 }
 
 bool ehlo_state::has(std::string_view keyword) const {
@@ -434,16 +287,6 @@ bool ehlo_state::has(std::string_view keyword) const {
 std::string ehlo_state::params(std::string_view keyword) const {
   auto it = keywords.find(std::string(keyword));
   return it == keywords.end() ? std::string{} : it->second;
-}
-
-int session::client_event_at(int seg, std::size_t offset) const {
-  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
-  return event_at(segments[static_cast<std::size_t>(seg)].client_events, offset);
-}
-
-int session::server_event_at(int seg, std::size_t offset) const {
-  if (seg < 0 || static_cast<std::size_t>(seg) >= segments.size()) return -1;
-  return event_at(segments[static_cast<std::size_t>(seg)].server_events, offset);
 }
 
 int session::message_event_at(const data_block& block, std::size_t at) const {
@@ -481,16 +324,9 @@ std::vector<int> session::commands() const {
 
 session parse_session(const transcript& t) {
   session s;
-  split_segments(t, s);
+  s.read_channel(t);
   for (std::size_t i = 0; i < s.segments.size(); ++i)
     parse_replies(s, static_cast<int>(i));
-  // With implicit TLS (RFC 8314 §3.3) nothing crosses the wire before the first handshake.
-  for (std::size_t i = 0; i < s.segments.size(); ++i) {
-    if (!s.segments[i].client.empty() || !s.segments[i].server.empty()) {
-      s.greeting_segment = static_cast<int>(i);
-      break;
-    }
-  }
   for (std::size_t i = 0; i < s.segments.size(); ++i)
     turn_parser(s, static_cast<int>(i)).run();
   return s;

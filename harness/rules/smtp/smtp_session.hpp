@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/line_session.hpp"
 #include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::smtp {
@@ -103,52 +104,22 @@ struct auth_exchange {
   int final_reply = -1;        // the first non-334 reply, -1 if the exchange never ended
 };
 
-struct tls_boundary {
-  int command = -1;  // the STARTTLS turn, -1 if none preceded the handshake
-  int start_event = -1;
-  int ready_event = -1;
-  int failed_event = -1;
-  std::string early_bytes;  // client bytes after the STARTTLS line, read before the handshake
-  int early_event = -1;
-  std::string plaintext;  // bytes the client sent instead of a ClientHello
-  int plaintext_event = -1;
-  std::string injected;  // server bytes after the 2xx to STARTTLS, before the handshake
-  int injected_event = -1;
-};
+using tls_boundary = line::tls_boundary;
 
-// A stretch of the control channel with one security state: the plaintext start, then one
-// segment per completed (or failed) TLS handshake.
-struct segment {
-  bool tls = false;
-  int boundary = -1;  // session::tls entry that opened it, -1 for the first
-  std::string client;
-  std::string server;
-  // (offset in the stream, event index) for each data event, in order.
-  std::vector<std::pair<std::size_t, int>> client_events;
-  std::vector<std::pair<std::size_t, int>> server_events;
+// A stretch of the control channel with one security state, and the replies read in it.
+struct segment : line::segment {
   int first_reply = 0;
   int reply_count = 0;
 };
 
-struct session {
-  std::vector<segment> segments;
+struct session : line::control_channel<segment> {
   std::vector<reply> replies;
   std::vector<turn> turns;
   std::vector<ehlo_state> ehlos;
   std::vector<data_block> blocks;
   std::vector<auth_exchange> auths;
-  std::vector<tls_boundary> tls;
-  int greeting = -1;         // index into replies
-  int greeting_segment = 0;  // where the greeting belongs (1 with implicit TLS)
+  int greeting = -1;  // index into replies
 
-  int first_client_event = -1;  // first C→S data event on the control channel
-  int end_event = -1;           // the first close or reset on the control channel
-  bool client_ended = false;    // ...and it came from the client
-  bool ended_by_reset = false;
-
-  // Event holding byte `offset` of a segment's client (or server) stream; -1 when none.
-  [[nodiscard]] int client_event_at(int segment, std::size_t offset) const;
-  [[nodiscard]] int server_event_at(int segment, std::size_t offset) const;
   // Event holding byte `at` of a block's message.
   [[nodiscard]] int message_event_at(const data_block& block, std::size_t at) const;
   // The reply turn i should have waited for before it was sent: the previous turn's reply
