@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/rules/catalogue.hpp"
+#include "harness/rules/lexical.hpp"
 #include "harness/rules/pop3/pop3_session.hpp"
 #include "harness/rules/rule.hpp"
 
@@ -18,12 +19,10 @@ using check_fn = void (*)(const session& s, const context& ctx, findings& f);
 
 // --- lexical helpers (the judge's own; nothing shared with clients/ or fakeservers/) -----
 
-// RFC 4648 §4 base64 with padding; false for the empty string.
-bool is_base64(std::string_view s);
-std::optional<std::string> decode_base64(std::string_view s);
-bool is_utf8(std::string_view s);
-// Index of the first control octet (0x00-0x1F, 0x7F), or npos.
-std::size_t find_ctl(std::string_view s);
+using lexical::decode_base64;
+using lexical::find_ctl;
+using lexical::is_base64;
+using lexical::is_utf8;
 // RFC 1321 MD5 of `data` as 32 lower-case hex digits (for RFC 1939 §7 APOP).
 std::string md5_hex(std::string_view data);
 // A decimal number without sign that fits in 31 bits; nullopt otherwise.

@@ -1,6 +1,6 @@
 #pragma once
 // Lexical checks the SMTP rules share: domains, address literals and paths (RFC 5321
-// §4.1.2, §4.1.3), base64 (RFC 4648 §4) and UTF-8 (RFC 3629). The judge's own grammar,
+// §4.1.2, §4.1.3); base64 and UTF-8 come from lexical.hpp. The judge's own grammar,
 // written from the RFCs; nothing here is shared with clients/ or fakeservers/.
 
 #include <cstddef>
@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "harness/rules/lexical.hpp"
 
 namespace ph::harness::rules::smtp {
 
@@ -30,14 +32,12 @@ bool is_address_literal(std::string_view s);
 // An IPv4 or IPv6 address written where an address literal belongs.
 bool is_bare_ip(std::string_view s);
 
-// RFC 4648 §4 base64 with padding; false for the empty string.
-bool is_base64(std::string_view s);
-std::optional<std::string> decode_base64(std::string_view s);
-bool is_utf8(std::string_view s);
+using lexical::decode_base64;
+using lexical::find_ctl;
+using lexical::is_base64;
+using lexical::is_utf8;
 // Index of the first octet >= 0x80, or npos.
 std::size_t find_8bit(std::string_view s);
-// Index of the first control octet (0x00-0x1F, 0x7F), or npos.
-std::size_t find_ctl(std::string_view s);
 
 // RFC 5321 §4.1.2 esmtp-param.
 struct esmtp_param {
