@@ -40,6 +40,12 @@ class findings {
   std::size_t weak_total_ = 0;
 };
 
+// A row's level, so that a catalogue reads as the table in rfc-rules.md.
+inline constexpr level must = level::must;
+inline constexpr level should = level::should;
+
+// One catalogue row (rfc-rules.md). `weak` marks rows whose level mixes MUST and SHOULD
+// parts: breaks of the SHOULD part are reported at level::should.
 template <class Session>
 struct catalogue_row {
   std::string_view id;

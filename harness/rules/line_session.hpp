@@ -138,6 +138,37 @@ struct control_channel {
   }
 };
 
+// --- command / answer pairing ---------------------------------------------------------
+
+// Answers are matched to turns by counting, so turn i had to wait for the previous turn's
+// answer in its segment, or for the greeting when it opens the greeting segment; -1 when
+// none applies (the first turn after a handshake). `answer` is the turn's answer index.
+template <class Turn>
+int awaited_answer(const std::vector<Turn>& turns, int i, int Turn::*answer, int greeting_segment,
+                   int greeting) {
+  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return -1;
+  const Turn& t = turns[static_cast<std::size_t>(i)];
+  const Turn* prev = i > 0 ? &turns[static_cast<std::size_t>(i) - 1] : nullptr;
+  if (prev != nullptr && prev->segment == t.segment) return prev->*answer;
+  return t.segment == greeting_segment ? greeting : -1;
+}
+
+// True when turn i was sent before the answer it awaited (`awaited`, from awaited_answer)
+// was complete; a turn whose awaited answer never came was sent early unless it is the
+// first after a handshake.
+template <class Turn, class Answer>
+bool sent_before_answer(const std::vector<Turn>& turns, const std::vector<Answer>& answers, int i,
+                        int awaited, int greeting_segment) {
+  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return false;
+  const Turn& t = turns[static_cast<std::size_t>(i)];
+  if (awaited < 0) {
+    const bool has_prev = i > 0 && turns[static_cast<std::size_t>(i) - 1].segment == t.segment;
+    return has_prev || t.segment == greeting_segment;
+  }
+  const Answer& a = answers[static_cast<std::size_t>(awaited)];
+  return !a.complete || t.first_event < a.final_event;
+}
+
 // --- lines ------------------------------------------------------------------------------
 
 struct line_view {

@@ -10,18 +10,11 @@ namespace ph::harness::rules::ftp {
 
 namespace {
 
-// One catalogue row (rfc-rules.md §3). `weak` marks rows whose level mixes MUST and SHOULD
-// parts: breaks of the SHOULD part are reported at level::should.
-using row = catalogue_row<session>;
-
-constexpr level must = level::must;
-constexpr level should = level::should;
-
 // In catalogue order, plus FTP-CLEARTEXT (a security finding). Not here: FTP-PATH-SPACE,
 // FTP-MULTILINE, FTP-FIRST-DIGIT, FTP-EPSV-ADDR, FTP-LISTEN-FIRST, FTP-HOST-SYNTAX,
 // FTP-HOST-TLS and FTP-TLS-NO-OOB need packet metadata (SYN destinations, urgent flag, SNI)
 // or judge what the client did with replies; scenarios check those through the outcome.
-constexpr row catalogue[] = {
+constexpr catalogue_row<session> catalogue[] = {
     {"FTP-CRLF", "RFC 959 §4.1, §5.3; RFC 1123 §4.1.2.10", must, "MUST*",
      "Each command ends with CRLF; no bare CR or LF.", &check_crlf},
     {"FTP-ARG-NOCRLF", "RFC 959 §5.3.2", must, "MUST* (grammar)",

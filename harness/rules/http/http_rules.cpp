@@ -10,17 +10,10 @@ namespace ph::harness::rules::http {
 
 namespace {
 
-// One catalogue row (rfc-rules.md §5). `weak` marks rows whose level mixes MUST and SHOULD
-// parts: breaks of the SHOULD part are reported at level::should.
-using row = catalogue_row<session>;
-
-constexpr level must = level::must;
-constexpr level should = level::should;
-
 // In catalogue order. HTTP-PROXY-FORM and HTTP-CONNECT-FORM need a proxy scenario,
 // HTTP-VERSION the client's own view of responses, HTTP-TLS-CLOSE TLS alert records and
 // HTTP-TLS-IDENTITY the certificate: none is decidable from this transcript.
-constexpr row catalogue[] = {
+constexpr catalogue_row<session> catalogue[] = {
     {"HTTP-CRLF", "RFC 9112 §2.1, §2.2; RFC 9110 §2.2", must, "MUST NOT (bare CR)",
      "Request and field lines end with CRLF; no bare CR or LF outside the content.", &check_crlf},
     {"HTTP-NO-EXTRA-CRLF", "RFC 9112 §2.2", must, "MUST NOT; MUST",

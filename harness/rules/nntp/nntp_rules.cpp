@@ -10,17 +10,10 @@ namespace ph::harness::rules::nntp {
 
 namespace {
 
-// One catalogue row (rfc-rules.md §4). `weak` marks rows whose level mixes MUST and SHOULD
-// parts: breaks of the SHOULD part are reported at level::should.
-using row = catalogue_row<session>;
-
-constexpr level must = level::must;
-constexpr level should = level::should;
-
 // In catalogue order. NNTP-PIPELINE, NNTP-POST-RETRY, NNTP-400-BACKOFF, NNTP-AUTH-SASL,
 // NNTP-OVER-FIELDS and NNTP-FIRST-DIGIT are not here: they need several connections, the
 // client's own view of a response, or a SASL decoder this judge does not have yet.
-constexpr row catalogue[] = {
+constexpr catalogue_row<session> catalogue[] = {
     {"NNTP-CRLF", "RFC 3977 §3.1", must, "MUST; MUST NOT (several commands per line)",
      "Each command line ends with CRLF; CR and LF appear nowhere else in it.", &check_crlf},
     {"NNTP-CMD-LEN", "RFC 3977 §3.1", must, "MUST NOT",

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/rules/line_dialogue_rules.hpp"
 #include "harness/rules/pop3/pop3_check.hpp"
 
 namespace ph::harness::rules::pop3 {
@@ -165,24 +166,9 @@ void check_arg_inject(const session& s, const context& ctx, findings& f) {
 // RFC 1939 §4: the client waits for the greeting; after -ERR there is no service (QUIT at
 // most).
 void check_greeting(const session& s, const context&, findings& f) {
-  if (s.first_client_event < 0) return;
-  f.applied();
   const response* g = s.response_of(s.greeting);
-  const bool have_turn = !s.turns.empty() && s.turns.front().segment == s.greeting_segment;
-  if (g == nullptr || !g->complete || g->final_event > s.first_client_event) {
-    // QUIT after a greeting that never came is giving up, not talking first.
-    const bool gave_up = (g == nullptr || !g->complete) && have_turn && s.turns.front().is("QUIT");
-    if (!gave_up)
-      f.fail("client sent data before the greeting was complete", s.first_client_event,
-             have_turn ? std::string_view(s.turns.front().raw) : std::string_view{});
-  }
-  if (g != nullptr && g->st == status::err) {
-    for (const auto& t : s.turns) {
-      if (t.segment != s.greeting_segment || t.kind != turn_kind::command || t.verb == "QUIT")
-        continue;
-      f.fail(t.verb + " after a -ERR greeting", t.first_event, t.raw);
-    }
-  }
+  line::check_greeting_wait(s, g, g != nullptr && g->st == status::err, "{} after a -ERR greeting",
+                            f);
 }
 
 // RFC 2449 §6.6: without PIPELINING each command waits for the complete response to the

@@ -10,18 +10,11 @@ namespace ph::harness::rules::pop3 {
 
 namespace {
 
-// One catalogue row (rfc-rules.md §2). `weak` marks rows whose level mixes MUST and SHOULD
-// parts: breaks of the SHOULD part are reported at level::should.
-using row = catalogue_row<session>;
-
-constexpr level must = level::must;
-constexpr level should = level::should;
-
 // In catalogue order. Not here: POP3-PIPELINE, POP3-MULTILINE, POP3-CAPA-OPTIONAL,
 // POP3-RESP-CODES and POP3-TLS-IDENTITY judge what the client did with the data (stored
 // message, retry timing, certificate verdict), which the transcript alone does not show;
 // scenarios check them through the client's outcome.
-constexpr row catalogue[] = {
+constexpr catalogue_row<session> catalogue[] = {
     {"POP3-CRLF", "RFC 1939 §3", must, "MUST*", "Every command ends with CRLF; no bare CR or LF.",
      &check_crlf},
     {"POP3-CMD-SYNTAX", "RFC 1939 §3", must, "MUST*",

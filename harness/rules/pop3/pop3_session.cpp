@@ -240,22 +240,11 @@ std::vector<std::string> capa_state::sasl() const {
 }
 
 int session::awaited_response(int i) const {
-  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return -1;
-  const turn& t = at(i);
-  if (i > 0 && at(i - 1).segment == t.segment) return at(i - 1).response;
-  return t.segment == greeting_segment ? greeting : -1;
+  return line::awaited_answer(turns, i, &turn::response, greeting_segment, greeting);
 }
 
 bool session::sent_early(int i) const {
-  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return false;
-  const turn& t = at(i);
-  const int r = awaited_response(i);
-  if (r < 0) {
-    const bool has_prev = i > 0 && at(i - 1).segment == t.segment;
-    return has_prev || t.segment == greeting_segment;
-  }
-  const response& rep = responses[static_cast<std::size_t>(r)];
-  return !rep.complete || t.first_event < rep.final_event;
+  return line::sent_before_answer(turns, responses, i, awaited_response(i), greeting_segment);
 }
 
 const capa_state* session::capa_for(int i) const {

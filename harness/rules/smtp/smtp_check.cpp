@@ -27,15 +27,7 @@ bool may_continue_group(const session& s, int i) {
 }
 
 bool sent_early(const session& s, int i) {
-  if (i < 0 || static_cast<std::size_t>(i) >= s.turns.size()) return false;
-  const turn& t = s.turns[static_cast<std::size_t>(i)];
-  const int r = s.awaited_reply(i);
-  if (r < 0) {
-    const bool has_prev = i > 0 && s.turns[static_cast<std::size_t>(i) - 1].segment == t.segment;
-    return has_prev || t.segment == s.greeting_segment;
-  }
-  const reply& rep = s.replies[static_cast<std::size_t>(r)];
-  return !rep.complete || t.first_event < rep.final_event;
+  return line::sent_before_answer(s.turns, s.replies, i, s.awaited_reply(i), s.greeting_segment);
 }
 
 int mail_for_block(const session& s, const data_block& b) {

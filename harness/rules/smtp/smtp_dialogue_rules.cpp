@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "harness/rules/line_dialogue_rules.hpp"
 #include "harness/rules/smtp/smtp_check.hpp"
 #include "harness/rules/smtp/smtp_syntax.hpp"
 
@@ -48,24 +49,9 @@ int next_command(const session& s, int i) {
 
 // RFC 5321 §4.3.1, §3.1: wait for the whole greeting; after 554 only QUIT.
 void check_greeting_wait(const session& s, const context&, findings& f) {
-  if (s.first_client_event < 0) return;
-  f.applied();
   const reply* g = reply_of(s, s.greeting);
-  const bool have_turn = !s.turns.empty() && s.turns.front().segment == s.greeting_segment;
-  if (g == nullptr || !g->complete || g->final_event > s.first_client_event) {
-    // A QUIT after a greeting that never came is giving up, not talking first.
-    const bool gave_up = (g == nullptr || !g->complete) && have_turn && s.turns.front().is("QUIT");
-    if (!gave_up)
-      f.fail("client sent data before the greeting was complete", s.first_client_event,
-             have_turn ? std::string_view(s.turns.front().raw) : std::string_view{});
-  }
-  if (g != nullptr && g->code == 554) {
-    for (const auto& t : s.turns) {
-      if (t.segment != s.greeting_segment || t.kind != turn_kind::command || t.verb == "QUIT")
-        continue;
-      f.fail(t.verb + " after a 554 greeting (only QUIT is allowed)", t.first_event, t.raw);
-    }
-  }
+  line::check_greeting_wait(s, g, g != nullptr && g->code == 554,
+                            "{} after a 554 greeting (only QUIT is allowed)", f);
 }
 
 // RFC 5321 §4.3.1: without PIPELINING, each command waits for the previous reply.

@@ -10,16 +10,9 @@ namespace ph::harness::rules::smtp {
 
 namespace {
 
-// One catalogue row (rfc-rules.md §1). `weak` marks rows whose level mixes MUST and SHOULD
-// parts: breaks of the SHOULD part are reported at level::should.
-using row = catalogue_row<session>;
-
-constexpr level must = level::must;
-constexpr level should = level::should;
-
 // In catalogue order. SMTP-REPLY-CODE and SMTP-TIMEOUTS are not here: both need a second run
 // or the client's configured timeouts, which a single transcript cannot show.
-constexpr row catalogue[] = {
+constexpr catalogue_row<session> catalogue[] = {
     {"SMTP-CRLF", "RFC 5321 §2.3.8", must, "MUST / MUST NOT",
      "Every line the client sends ends with CRLF; CR and LF never appear alone.", &check_crlf},
     {"SMTP-DATA-SMUGGLE", "RFC 5321 §2.3.8, §4.1.1.4, §4.5.2", must, "MUST NOT",

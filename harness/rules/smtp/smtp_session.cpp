@@ -302,11 +302,7 @@ int session::message_event_at(const data_block& block, std::size_t at) const {
 }
 
 int session::awaited_reply(int i) const {
-  if (i < 0 || static_cast<std::size_t>(i) >= turns.size()) return -1;
-  const turn& t = turns[static_cast<std::size_t>(i)];
-  if (i > 0 && turns[static_cast<std::size_t>(i) - 1].segment == t.segment)
-    return turns[static_cast<std::size_t>(i) - 1].reply;
-  return t.segment == greeting_segment ? greeting : -1;
+  return line::awaited_answer(turns, i, &turn::reply, greeting_segment, greeting);
 }
 
 const ehlo_state* session::ehlo_for(int i) const {
