@@ -6,32 +6,9 @@
 
 #include "harness/model/digest.hpp"
 
-#include "harness/rules/ftp/ftp_rules.hpp"
-#include "harness/rules/http/http_rules.hpp"
-#include "harness/rules/nntp/nntp_rules.hpp"
-#include "harness/rules/pop3/pop3_rules.hpp"
-#include "harness/rules/smtp/smtp_rules.hpp"
-
 namespace ph::harness::rules {
 
 namespace {
-
-struct protocol_rules {
-  std::string_view protocol;
-  std::span<const rule* const> (*rules)();
-};
-
-// One row per protocol: adding a protocol's rules touches this table only.
-// One row per protocol.
-// clang-format off
-constexpr protocol_rules registry[] = {
-    {"smtp", &smtp::rules},
-    {"pop3", &pop3::rules},
-    {"nntp", &nntp::rules},
-    {"ftp", &ftp::rules},
-    {"http", &http::rules},
-};
-// clang-format on
 
 // A rule's result on a connection whose transcript was elided (transcript::elided): it saw
 // only the beginning. A pass says nothing about the rest, and a finding that rests on what
@@ -55,21 +32,6 @@ rule_result within_elision(rule_result one, const transcript& t) {
 }
 
 }  // namespace
-
-std::span<const rule* const> rules_for(std::string_view protocol) {
-  for (const auto& row : registry)
-    if (row.protocol == protocol) return row.rules();
-  return {};
-}
-
-std::vector<const rule*> all_rules() {
-  std::vector<const rule*> out;
-  for (const auto& row : registry) {
-    auto r = row.rules();
-    out.insert(out.end(), r.begin(), r.end());
-  }
-  return out;
-}
 
 std::vector<rule_result> judge(std::string_view protocol,
                                const std::vector<transcript>& connections, const context& given) {

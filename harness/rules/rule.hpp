@@ -54,7 +54,8 @@ class rule {
   [[nodiscard]] virtual rule_result check(const transcript& t, const context& ctx) const = 0;
 };
 
-// Every rule of a protocol, in catalogue order (empty for an unknown protocol).
+// Every rule of a protocol, in catalogue order (empty for an unknown protocol). Defined in
+// rule_sets.cpp, the one file that knows every protocol's rules.
 std::span<const rule* const> rules_for(std::string_view protocol);
 
 // Every rule of every protocol.
