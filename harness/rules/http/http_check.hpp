@@ -19,6 +19,12 @@ using check_fn = void (*)(const session& s, const context& ctx, findings& f);
 bool is_message(const request& r);
 // The event holding byte `offset` of the client stream, or the request's first event.
 int event_in(const session& s, const request& r, std::size_t offset);
+// The path of a request target (origin or absolute form), "/" when empty.
+std::string path_of(std::string_view target);
+// RFC 3986 §5.2.4: `in` with its dot-segments removed.
+std::string remove_dots(std::string_view in);
+// The request's Host field value, lower-cased ("" without one).
+std::string host_of(const request& r);
 
 // --- checks, in catalogue order ----------------------------------------------------------
 
