@@ -155,6 +155,18 @@ verb_arg split_verb(std::string_view line) {
   return out;
 }
 
+sasl_exchange start_sasl(int command, std::string_view arg) {
+  sasl_exchange a;
+  a.command = command;
+  const std::size_t sp = arg.find(' ');
+  a.mechanism = to_upper(arg.substr(0, sp));
+  if (sp != npos) {
+    a.has_initial_response = true;
+    a.initial_response = arg.substr(sp + 1);
+  }
+  return a;
+}
+
 std::vector<coded_reply> read_coded_replies(std::string_view server, const event_map& events,
                                             reply_grammar g) {
   const bool same_code = g == reply_grammar::same_code_final;

@@ -99,6 +99,14 @@ struct control_channel {
     return event_at(segments[static_cast<std::size_t>(seg)].server_events, offset);
   }
 
+  // Sets t.first_event and t.last_event to the events that carried the `size` bytes from
+  // t.offset of segment t.segment's client stream.
+  template <class Turn>
+  void place(Turn& t, std::size_t size) const {
+    t.first_event = client_event_at(t.segment, t.offset);
+    t.last_event = client_event_at(t.segment, t.offset + (size > 0 ? size - 1 : 0));
+  }
+
   void read_channel(const transcript& t) {
     channel_split c = split_channel(t);
     segments.reserve(c.segments.size());
@@ -137,6 +145,27 @@ struct control_channel {
     return b;
   }
 };
+
+// Appends `item` and returns its index.
+template <class T>
+int append(std::vector<T>& to, T item) {
+  to.push_back(std::move(item));
+  return static_cast<int>(to.size()) - 1;
+}
+
+// --- SASL (RFC 4422) ---------------------------------------------------------------------
+
+// An exchange an AUTH command started: "AUTH mechanism [SP initial-response]" and the
+// client's responses to the server's challenges.
+struct sasl_exchange {
+  int command = -1;       // the AUTH turn
+  std::string mechanism;  // upper-cased
+  bool has_initial_response = false;
+  std::string initial_response;
+  std::vector<int> responses;  // the response turns, in order
+};
+// The exchange the AUTH command `command` with argument `arg` starts.
+sasl_exchange start_sasl(int command, std::string_view arg);
 
 // --- command / answer pairing ---------------------------------------------------------
 

@@ -84,15 +84,8 @@ class parser {
     return static_cast<int>(s_.responses.size()) - 1;
   }
 
-  void place(turn& t, std::size_t size) {
-    t.first_event = s_.client_event_at(si_, t.offset);
-    t.last_event = s_.client_event_at(si_, t.offset + (size > 0 ? size - 1 : 0));
-  }
-
-  int push(turn t) {
-    s_.turns.push_back(std::move(t));
-    return static_cast<int>(s_.turns.size()) - 1;
-  }
+  void place(turn& t, std::size_t size) const { s_.place(t, size); }
+  int push(turn t) { return line::append(s_.turns, std::move(t)); }
 
   turn start_turn() {
     turn t;

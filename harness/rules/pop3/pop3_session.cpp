@@ -73,15 +73,8 @@ class segment_parser {
 
   const response* resp(int r) const { return s_.response_of(r); }
 
-  void place(turn& t, std::size_t size) {
-    t.first_event = s_.client_event_at(si_, t.offset);
-    t.last_event = s_.client_event_at(si_, t.offset + (size > 0 ? size - 1 : 0));
-  }
-
-  int push(turn t) {
-    s_.turns.push_back(std::move(t));
-    return static_cast<int>(s_.turns.size()) - 1;
-  }
+  void place(turn& t, std::size_t size) const { s_.place(t, size); }
+  int push(turn t) { return line::append(s_.turns, std::move(t)); }
 
   // Returns false when the rest of the segment is not POP3 (bytes before a handshake).
   bool step() {
@@ -139,14 +132,7 @@ class segment_parser {
       if (r != nullptr && r->ok() && c_.st == state::authorization) c_.st = state::transaction;
     } else if (cmd.verb == "AUTH" && !no_arg) {
       auth_exchange a;
-      a.command = idx;
-      const std::string_view arg = cmd.arg;
-      const std::size_t msp = arg.find(' ');
-      a.mechanism = to_upper(arg.substr(0, msp));
-      if (msp != npos) {
-        a.has_initial_response = true;
-        a.initial_response = arg.substr(msp + 1);
-      }
+      static_cast<line::sasl_exchange&>(a) = line::start_sasl(idx, cmd.arg);
       s_.auths.push_back(std::move(a));
       cmd.auth = static_cast<int>(s_.auths.size()) - 1;
       if (r != nullptr && r->st == status::continuation) {

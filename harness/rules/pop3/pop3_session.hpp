@@ -89,13 +89,8 @@ struct capa_state {
   [[nodiscard]] std::vector<std::string> sasl() const;
 };
 
-struct auth_exchange {
-  int command = -1;       // the AUTH turn
-  std::string mechanism;  // upper-cased ("" for a bare AUTH)
-  bool has_initial_response = false;
-  std::string initial_response;
-  std::vector<int> responses;  // auth_response turns, in order
-  int final_response = -1;     // the first non-continuation response, -1 if it never came
+struct auth_exchange : line::sasl_exchange {
+  int final_response = -1;  // the first non-continuation response, -1 if it never came
 };
 
 using tls_boundary = line::tls_boundary;

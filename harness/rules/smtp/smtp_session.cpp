@@ -68,15 +68,8 @@ class turn_parser {
     return r >= 0 ? &s_.replies[static_cast<std::size_t>(r)] : nullptr;
   }
 
-  void place(turn& t) {
-    t.first_event = s_.client_event_at(si_, t.offset);
-    t.last_event = s_.client_event_at(si_, t.offset + (t.size > 0 ? t.size - 1 : 0));
-  }
-
-  int push(turn t) {
-    s_.turns.push_back(std::move(t));
-    return static_cast<int>(s_.turns.size()) - 1;
-  }
+  void place(turn& t) const { s_.place(t, t.size); }
+  int push(turn t) { return line::append(s_.turns, std::move(t)); }
 
   // Returns false when the rest of the segment is not SMTP (bytes before a handshake).
   bool step() {
@@ -153,14 +146,7 @@ class turn_parser {
       txn_ = -1;
     } else if (cmd.verb == "AUTH") {
       auth_exchange a;
-      a.command = idx;
-      const std::string_view arg = cmd.arg;
-      const std::size_t msp = arg.find(' ');
-      a.mechanism = to_upper(arg.substr(0, msp));
-      if (msp != npos) {
-        a.has_initial_response = true;
-        a.initial_response = arg.substr(msp + 1);
-      }
+      static_cast<line::sasl_exchange&>(a) = line::start_sasl(idx, cmd.arg);
       s_.auths.push_back(std::move(a));
       cmd.auth = static_cast<int>(s_.auths.size()) - 1;
       if (r != nullptr && r->code == 334) {

@@ -95,13 +95,8 @@ struct data_block {
   std::vector<piece> pieces;
 };
 
-struct auth_exchange {
-  int command = -1;       // the AUTH turn
-  std::string mechanism;  // upper-cased
-  bool has_initial_response = false;
-  std::string initial_response;
-  std::vector<int> responses;  // auth_response turns, in order
-  int final_reply = -1;        // the first non-334 reply, -1 if the exchange never ended
+struct auth_exchange : line::sasl_exchange {
+  int final_reply = -1;  // the first non-334 reply, -1 if the exchange never ended
 };
 
 using tls_boundary = line::tls_boundary;
