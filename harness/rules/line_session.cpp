@@ -155,6 +155,22 @@ verb_arg split_verb(std::string_view line) {
   return out;
 }
 
+void capability_list::add(std::string_view line) {
+  const std::size_t sp = line.find(' ');
+  std::string name = to_upper(line.substr(0, sp));
+  if (name.empty()) return;
+  entries[name] = sp == npos ? std::string{} : std::string(line.substr(sp + 1));
+}
+
+bool capability_list::has(std::string_view name) const {
+  return entries.find(std::string(name)) != entries.end();
+}
+
+std::string capability_list::params(std::string_view name) const {
+  auto it = entries.find(std::string(name));
+  return it == entries.end() ? std::string{} : it->second;
+}
+
 sasl_exchange start_sasl(int command, std::string_view arg) {
   sasl_exchange a;
   a.command = command;

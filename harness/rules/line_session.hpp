@@ -8,6 +8,7 @@
 // Sans-I/O and independent of clients/ and fakeservers/ on purpose (see rule.hpp).
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -152,6 +153,19 @@ int append(std::vector<T>& to, T item) {
   to.push_back(std::move(item));
   return static_cast<int>(to.size()) - 1;
 }
+
+// --- capabilities ------------------------------------------------------------------------
+
+// A capability list as EHLO (RFC 5321 §4.1.1.1) and CAPA (RFC 2449 §5) send it, one
+// "NAME [SP parameters]" per line: upper-cased name -> its parameters.
+struct capability_list {
+  std::map<std::string, std::string> entries;
+
+  // Reads one line; a line without a name is skipped.
+  void add(std::string_view line);
+  [[nodiscard]] bool has(std::string_view name) const;
+  [[nodiscard]] std::string params(std::string_view name) const;
+};
 
 // --- SASL (RFC 4422) ---------------------------------------------------------------------
 

@@ -116,12 +116,8 @@ class segment_parser {
       if (r != nullptr && r->ok()) {
         capa_state c;
         c.turn = idx;
-        for (const auto& l : r->body) {
-          const std::size_t csp = l.find(' ');
-          std::string name = to_upper(std::string_view(l).substr(0, csp));
-          if (name.empty()) continue;
-          c.caps[name] = csp == npos ? std::string{} : l.substr(csp + 1);
-        }
+        for (const auto& l : r->body)
+          c.add(l);
         s_.capas.push_back(std::move(c));
         capa_ = static_cast<int>(s_.capas.size()) - 1;
         s_.capa_succeeded = true;
@@ -200,15 +196,6 @@ std::string response::code() const {
 
 std::string_view turn::line() const {
   return rules::line::without_crlf(raw, terminated);
-}
-
-bool capa_state::has(std::string_view name) const {
-  return caps.find(std::string(name)) != caps.end();
-}
-
-std::string capa_state::params(std::string_view name) const {
-  auto it = caps.find(std::string(name));
-  return it == caps.end() ? std::string{} : it->second;
 }
 
 std::vector<std::string> capa_state::sasl() const {

@@ -79,12 +79,9 @@ struct turn {
 };
 
 // What a +OK reply to CAPA announced (RFC 2449 §5): upper-cased name -> its parameters.
-struct capa_state {
+struct capa_state : line::capability_list {
   int turn = -1;
-  std::map<std::string, std::string> caps;
 
-  [[nodiscard]] bool has(std::string_view name) const;
-  [[nodiscard]] std::string params(std::string_view name) const;
   // The SASL capability's mechanisms, upper-cased.
   [[nodiscard]] std::vector<std::string> sasl() const;
 };

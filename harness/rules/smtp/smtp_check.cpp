@@ -65,7 +65,7 @@ std::vector<std::string> auth_mechanisms(const ehlo_state& e) {
       pos = sp + 1;
     }
   };
-  for (const auto& [keyword, params] : e.keywords) {
+  for (const auto& [keyword, params] : e.entries) {
     if (keyword == "AUTH") {
       add_words(params);
     } else if (keyword.rfind("AUTH=", 0) == 0) {

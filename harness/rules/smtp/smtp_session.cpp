@@ -128,13 +128,8 @@ class turn_parser {
         st.turn = idx;
         st.extended = cmd.verb == "EHLO";
         if (st.extended) {
-          for (std::size_t i = 1; i < r->lines.size(); ++i) {
-            const std::string_view text = r->text(i);
-            const std::size_t ksp = text.find(' ');
-            std::string keyword = to_upper(text.substr(0, ksp));
-            if (keyword.empty()) continue;
-            st.keywords[keyword] = ksp == npos ? std::string{} : std::string(text.substr(ksp + 1));
-          }
+          for (std::size_t i = 1; i < r->lines.size(); ++i)
+            st.add(r->text(i));
         }
         s_.ehlos.push_back(std::move(st));
         ehlo_ = static_cast<int>(s_.ehlos.size()) - 1;
@@ -264,15 +259,6 @@ std::string_view reply::text(std::size_t i) const {
 
 std::string_view turn::line() const {
   return rules::line::without_crlf(raw, terminated);
-}
-
-bool ehlo_state::has(std::string_view keyword) const {
-  return keywords.find(std::string(keyword)) != keywords.end();
-}
-
-std::string ehlo_state::params(std::string_view keyword) const {
-  auto it = keywords.find(std::string(keyword));
-  return it == keywords.end() ? std::string{} : it->second;
 }
 
 int session::message_event_at(const data_block& block, std::size_t at) const {

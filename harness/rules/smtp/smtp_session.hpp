@@ -66,13 +66,10 @@ struct turn {
 };
 
 // What a 2xx reply to EHLO (or HELO, which carries no extensions) put in force.
-struct ehlo_state {
+// `entries`: upper-cased keyword -> its parameters.
+struct ehlo_state : line::capability_list {
   int turn = -1;
-  bool extended = true;                         // false for HELO
-  std::map<std::string, std::string> keywords;  // upper-cased keyword -> its parameters
-
-  [[nodiscard]] bool has(std::string_view keyword) const;
-  [[nodiscard]] std::string params(std::string_view keyword) const;
+  bool extended = true;  // false for HELO
 };
 
 // One message: a DATA block (un-stuffed) or the chunks of a BDAT sequence.
