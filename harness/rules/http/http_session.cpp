@@ -528,10 +528,6 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && to_lower(a) == to_lower(b);
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_wsp(s.front()))
     s.remove_prefix(1);

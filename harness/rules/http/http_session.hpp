@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/model/transcript.hpp"
+#include "harness/rules/line_session.hpp"
 #include "harness/rules/rule.hpp"  // excerpt()
 
 namespace ph::harness::rules::http {
@@ -120,7 +121,7 @@ session parse_session(const transcript& t);
 
 // Case and string helpers the rules share.
 std::string to_lower(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
+using rules::line::iequals;
 std::string_view trim(std::string_view s);
 // RFC 9110 §5.6.2 token.
 bool is_token(std::string_view s);

@@ -122,7 +122,7 @@ void parse_params(std::string_view rest, path_arg& out) {
     esmtp_param p;
     p.raw = tok;
     const std::size_t eq = tok.find('=');
-    p.keyword = upper_ascii(tok.substr(0, eq));
+    p.keyword = to_upper(tok.substr(0, eq));
     if (eq != npos) {
       p.has_value = true;
       p.value = tok.substr(eq + 1);
@@ -136,24 +136,6 @@ void parse_params(std::string_view rest, path_arg& out) {
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
-    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string upper_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  return out;
-}
 
 bool is_ldh_label(std::string_view label, bool allow_utf8) {
   if (label.empty() || label.size() > 63) return false;

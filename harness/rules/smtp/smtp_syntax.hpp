@@ -10,11 +10,12 @@
 #include <vector>
 
 #include "harness/rules/lexical.hpp"
+#include "harness/rules/line_session.hpp"
 
 namespace ph::harness::rules::smtp {
 
-bool iequals(std::string_view a, std::string_view b);
-std::string upper_ascii(std::string_view s);
+using line::iequals;
+using line::to_upper;
 
 // RFC 5321 §4.1.2 sub-domain: letters, digits and inner hyphens, 1-63 octets. With
 // allow_utf8, octets >= 0x80 count as letters (RFC 6531 U-labels).
