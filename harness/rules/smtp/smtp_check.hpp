@@ -17,6 +17,14 @@ using check_fn = void (*)(const session& s, const context& ctx, findings& f);
 
 // --- shared helpers ---------------------------------------------------------------------
 
+inline const turn& at(const session& s, int i) {
+  return s.turns[static_cast<std::size_t>(i)];
+}
+// Reply r, or nullptr for -1.
+inline const reply* reply_of(const session& s, int r) {
+  return r >= 0 ? &s.replies[static_cast<std::size_t>(r)] : nullptr;
+}
+
 // True when the client could send its next turn without waiting for turn i's reply:
 // PIPELINING in force and turn i a command RFC 2920 §3.1 allows mid-group (MAIL, RCPT,
 // RSET, SEND/SOML/SAML, BDAT; AUTH PLAIN/EXTERNAL with an initial response per RFC 4954 §4).

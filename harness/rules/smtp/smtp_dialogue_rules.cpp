@@ -12,14 +12,6 @@ namespace ph::harness::rules::smtp {
 
 namespace {
 
-const turn& at(const session& s, int i) {
-  return s.turns[static_cast<std::size_t>(i)];
-}
-
-const reply* reply_of(const session& s, int r) {
-  return r >= 0 ? &s.replies[static_cast<std::size_t>(r)] : nullptr;
-}
-
 bool first_in_segment(const session& s, int i) {
   return i == 0 || at(s, i - 1).segment != at(s, i).segment;
 }

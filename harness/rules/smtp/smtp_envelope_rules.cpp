@@ -18,10 +18,6 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-const turn& at(const session& s, int i) {
-  return s.turns[static_cast<std::size_t>(i)];
-}
-
 bool is_envelope(const turn& t) {
   return t.is("MAIL") || t.is("RCPT");
 }

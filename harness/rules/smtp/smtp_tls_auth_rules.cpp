@@ -14,14 +14,6 @@ namespace ph::harness::rules::smtp {
 
 namespace {
 
-const turn& at(const session& s, int i) {
-  return s.turns[static_cast<std::size_t>(i)];
-}
-
-const reply* reply_of(const session& s, int r) {
-  return r >= 0 ? &s.replies[static_cast<std::size_t>(r)] : nullptr;
-}
-
 bool contains(const std::vector<std::string>& v, std::string_view x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
