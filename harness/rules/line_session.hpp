@@ -6,6 +6,17 @@
 // Each protocol configures it with its grammar (how a reply ends, which responses carry a
 // block, which command upgrades) and keeps only what is its own: its turns, its state.
 // Sans-I/O and independent of clients/ and fakeservers/ on purpose (see rule.hpp).
+//
+// A new line protocol's judge (say IMAP) adds, under harness/rules/imap/:
+//   imap_session.{hpp,cpp}  session : control_channel<> (read_channel, client_line,
+//                           split_verb, read_coded_replies or server_line and
+//                           read_server_block, upgraded() for its STARTTLS), its turns, state
+//   imap_check.hpp          its check functions' declarations
+//   imap_*_rules.cpp        the checks; an imap_upgrade traits type instantiates the
+//                           cleartext/STARTTLS family (tls_upgrade_rules.hpp)
+//   imap_rules.{hpp,cpp}    its catalogue rows (catalogue.hpp) and rules()
+// and one row in rule_sets.cpp, its sources in CMakeLists.txt, and its tests under
+// tests/rules/ (listed in the catalogue-coverage test).
 
 #include <cstddef>
 #include <map>
