@@ -266,19 +266,26 @@ scenario_result run_scenario_file(const std::string& file, const run_options& op
   return run_loaded(*l.scen, opts, clock::now() - l.load_time);
 }
 
+std::vector<std::string> select_scenario_files(const std::vector<std::string>& files,
+                                               const run_options& opts) {
+  std::vector<std::string> selected, ids;
+  for (const auto& f : files) {
+    std::string id = scenario_id_for(f);
+    if (!opts.filter.empty() && !glob_match(opts.filter, id) && !glob_match(opts.filter, f))
+      continue;
+    selected.push_back(f);
+    ids.push_back(std::move(id));
+  }
+  if (!opts.shard) return selected;
+  std::vector<std::string> slice;
+  for (std::size_t i : shard_slice(ids, *opts.shard, opts.shard_durations))
+    slice.push_back(selected[i]);
+  return slice;
+}
+
 std::vector<scenario_result> run_scenario_files(const std::vector<std::string>& files,
                                                 const run_options& opts) {
-  std::vector<std::string> selected;
-  for (const auto& f : files) {
-    if (!opts.filter.empty()) {
-      // Filter on the id without loading: ids are paths below scenarios/.
-      std::string id = f;
-      if (auto at = id.rfind("scenarios/"); at != std::string::npos) id = id.substr(at + 10);
-      if (id.ends_with(".toml")) id.resize(id.size() - 5);
-      if (!glob_match(opts.filter, id) && !glob_match(opts.filter, f)) continue;
-    }
-    selected.push_back(f);
-  }
+  const std::vector<std::string> selected = select_scenario_files(files, opts);
   std::vector<scenario_result> results(selected.size());
   std::vector<loaded_scenario> loaded(selected.size());
   // Longest first (stable, so equal guesses keep file order): the run ends with short

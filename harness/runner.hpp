@@ -4,6 +4,7 @@
 // own server thread and io_context; nothing is shared between them.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,17 +12,25 @@
 #include "fakeservers/fake_server.hpp"
 #include "harness/model/result.hpp"
 #include "harness/model/scenario.hpp"
+#include "harness/shard.hpp"
 
 namespace ph::harness {
 
 struct run_options {
   int jobs = 1;
-  std::string filter;                     // glob on scenario ids ("" = all)
+  std::string filter;                   // glob on scenario ids ("" = all)
+  std::optional<harness::shard> shard;  // only this slice of what the filter selects
+  std::map<std::string, double, std::less<>> shard_durations;  // ms by id, to balance slices
   std::optional<std::string> client_cmd;  // external client: "CMD {host} {port} {steps}"
   std::string work_dir = "/tmp";          // where step files for external clients go
   // Called (serialised) as each scenario finishes.
   std::function<void(const scenario_result&, std::size_t done, std::size_t total)> on_result;
 };
+
+// The files a run with `opts` runs: those whose id (or path) matches opts.filter, then
+// opts.shard's slice of them; in the order of `files`. Reads no file.
+std::vector<std::string> select_scenario_files(const std::vector<std::string>& files,
+                                               const run_options& opts);
 
 // Loads, runs and judges one scenario file. Never throws: problems become verdicts.
 scenario_result run_scenario_file(const std::string& file, const run_options& opts);

@@ -119,25 +119,6 @@ std::string badge(const std::string& verdict) {
 
 }  // namespace
 
-json load_report(const std::filesystem::path& given) {
-  std::filesystem::path path = given;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) path /= "report.json";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read {}", path.string()));
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::exception& e) {
-    throw std::runtime_error(fmt::format("{} is not JSON: {}", path.string(), e.what()));
-  }
-  if (!doc.is_object() || doc.value("schema", "") != "protoharness.report/1" ||
-      !doc.contains("scenarios") || !doc["scenarios"].is_array())
-    throw std::runtime_error(fmt::format(
-        "{} is not a protoharness report (schema protoharness.report/1)", path.string()));
-  return doc;
-}
-
 bool comparison::got_worse() const {
   if (!worse.empty() || !slower.empty()) return true;
   for (const auto& s : findings)

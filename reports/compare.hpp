@@ -9,11 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ph::reports {
+#include "reports/report_reader.hpp"
 
-// A report.json, or the report.json inside a report folder. Throws std::runtime_error
-// naming the path when it cannot be read, is not JSON or is not a protoharness report.
-nlohmann::json load_report(const std::filesystem::path& path);
+namespace ph::reports {
 
 struct compare_options {
   // A scenario counts as slower when the new run took more than `time_ratio` times as long

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -24,10 +25,12 @@
 #include "harness/rules/rule.hpp"
 #include "harness/runner.hpp"
 #include "harness/serve.hpp"
+#include "harness/shard.hpp"
 #include "reports/compare.hpp"
 #include "reports/console.hpp"
 #include "reports/encoding.hpp"
 #include "reports/report_dir.hpp"
+#include "reports/report_reader.hpp"
 #include "reports/transcript_text.hpp"
 
 namespace {
@@ -77,7 +80,49 @@ std::optional<std::vector<std::string>> scenario_files(const std::vector<std::st
   return files;
 }
 
-int cmd_run(const std::vector<std::string>& paths, const std::string& filter, int jobs,
+// 1 when a scenario FAILed or ERRORed (or WARNed, with --strict), else 0.
+int exit_status(const std::vector<harness::scenario_result>& results, bool strict) {
+  for (const auto& r : results)
+    if (r.final == harness::verdict::fail || r.final == harness::verdict::error ||
+        (strict && r.final == harness::verdict::warn))
+      return exit_failed;
+  return exit_ok;
+}
+
+// What run and list select: --filter, then --shard I/N (balanced by --shard-timings).
+struct selection {
+  std::string filter;
+  std::string shard;    // "I/N", or empty
+  std::string timings;  // an earlier run's report.json or report folder, or empty
+};
+
+// Fills opts' filter and shard from `sel`; false (after saying why) on a usage error.
+bool apply_selection(const selection& sel, harness::run_options& opts) {
+  opts.filter = sel.filter;
+  if (sel.shard.empty()) {
+    if (!sel.timings.empty()) {
+      std::cerr << "protoharness: --shard-timings needs --shard I/N\n";
+      return false;
+    }
+    return true;
+  }
+  std::string problem;
+  opts.shard = harness::parse_shard(sel.shard, problem);
+  if (!opts.shard) {
+    std::cerr << "protoharness: --shard " << reports::visible(problem) << "\n";
+    return false;
+  }
+  if (sel.timings.empty()) return true;
+  try {
+    opts.shard_durations = harness::durations_from_report(reports::load_report(sel.timings));
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness: --shard-timings: " << shown(e) << "\n";
+    return false;
+  }
+  return true;
+}
+
+int cmd_run(const std::vector<std::string>& paths, const selection& sel, int jobs,
             const std::string& report_dir, const std::string& client_cmd, bool strict,
             const reports::render_options& render, bool verbose) {
   auto found = scenario_files(paths);
@@ -85,7 +130,7 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
   const auto& files = *found;
   harness::run_options opts;
   opts.jobs = jobs;
-  opts.filter = filter;
+  if (!apply_selection(sel, opts)) return exit_usage;
   if (!client_cmd.empty()) opts.client_cmd = client_cmd;
   const bool tty = isatty(1);
   opts.on_result = [&](const harness::scenario_result& r, std::size_t done, std::size_t total) {
@@ -103,7 +148,19 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   if (results.empty()) {
-    std::cerr << "protoharness: no scenario matches --filter " << filter << "\n";
+    if (opts.shard) {  // a slice may be empty when there are more shards than scenarios
+      std::cout << fmt::format("shard {} has no scenarios\n", sel.shard);
+      if (!report_dir.empty()) {
+        reports::run_info info;
+        info.tool_version = version;
+        info.started_at = started_at;
+        info.command = command_text;
+        info.paths = paths;
+        reports::write_report_dir(report_dir, results, info, render);
+      }
+      return exit_ok;
+    }
+    std::cerr << "protoharness: no scenario matches --filter " << sel.filter << "\n";
     return exit_usage;
   }
   reports::run_info info;
@@ -126,19 +183,16 @@ int cmd_run(const std::vector<std::string>& paths, const std::string& filter, in
       return exit_usage;
     }
   }
-  int rc = exit_ok;
-  for (const auto& r : results) {
-    if (r.final == harness::verdict::fail || r.final == harness::verdict::error) rc = exit_failed;
-    if (strict && r.final == harness::verdict::warn) rc = exit_failed;
-  }
-  return rc;
+  return exit_status(results, strict);
 }
 
-int cmd_list(const std::vector<std::string>& paths) {
-  auto files = scenario_files(paths);
-  if (!files) return exit_usage;
+int cmd_list(const std::vector<std::string>& paths, const selection& sel) {
+  auto found = scenario_files(paths);
+  if (!found) return exit_usage;
+  harness::run_options opts;
+  if (!apply_selection(sel, opts)) return exit_usage;
   int rc = exit_ok;
-  for (const auto& file : *files) {
+  for (const auto& file : harness::select_scenario_files(*found, opts)) {
     try {
       auto s = harness::load_scenario(file);
       std::cout << reports::visible(fmt::format("{:<44} {:<6} {:<7} {}", s.id, s.protocol,
@@ -286,6 +340,63 @@ int cmd_compare(const std::string& base, const std::string& next,
   return c.got_worse() ? exit_failed : exit_ok;
 }
 
+// protoharness merge OUT DIR...: the shards' reports as one report folder. Exit as `run`
+// would have for the whole corpus; 2 when a report cannot be read or two shards ran the same
+// scenario (the shards overlap, so the merged counts would lie).
+int cmd_merge(const std::string& out_dir, const std::vector<std::string>& inputs, bool strict) {
+  std::vector<harness::scenario_result> results;
+  reports::run_info info;
+  info.tool_version = version;
+  info.command = command_text;
+  info.client.clear();
+  std::map<std::string, std::string> seen;  // id -> the report it came from
+  const auto rules = harness::rules::all_rules();
+  auto find_rule = [&](std::string_view id) -> const harness::rule_info* {
+    for (const auto* r : rules)
+      if (r->info().id == id) return &r->info();
+    return nullptr;
+  };
+  try {
+    for (const auto& input : inputs) {
+      const auto report = reports::load_report(input);
+      const auto run = reports::run_info_from_report(report);
+      if (info.started_at.empty() || (!run.started_at.empty() && run.started_at < info.started_at))
+        info.started_at = run.started_at;
+      info.wall_time = std::max(info.wall_time, run.wall_time);  // the shards ran side by side
+      info.jobs = std::max(info.jobs, run.jobs);
+      if (info.client.empty()) info.client = run.client;
+      if (info.hostname.empty()) info.hostname = run.hostname;
+      for (const auto& p : run.paths)
+        if (std::find(info.paths.begin(), info.paths.end(), p) == info.paths.end())
+          info.paths.push_back(p);
+      for (auto& r : reports::results_from_report(report, find_rule)) {
+        if (auto [it, added] = seen.emplace(r.id, input); !added) {
+          std::cerr << fmt::format(
+              "protoharness merge: scenario {} is in both {} and {}: the shards overlap\n",
+              reports::visible(r.id), it->second, input);
+          return exit_usage;
+        }
+        results.push_back(std::move(r));
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness merge: " << shown(e) << "\n";
+    return exit_usage;
+  }
+  std::stable_sort(results.begin(), results.end(),
+                   [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::cout << reports::console_summary(results, info);
+  try {
+    reports::write_report_dir(out_dir, results, info, reports::render_options{});
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness merge: " << shown(e) << "\n";
+    return exit_usage;
+  }
+  std::cout << fmt::format("{} report(s) merged into {} ({})\n", inputs.size(), out_dir,
+                           reports::report_dir_files());
+  return exit_status(results, strict);
+}
+
 harness::scenario model_scenario(const std::string& protocol) {
   std::string text = fmt::format(
       "protocol = \"{}\"\nsummary = \"default {} model server\"\n[server]\nmode = \"model\"\n",
@@ -377,13 +488,23 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version);
 
   std::vector<std::string> paths;
-  std::string filter, report_dir, client_cmd;
+  selection run_sel;
+  std::string report_dir, client_cmd;
   int jobs = 1;
   bool strict = false, no_redact = false, verbose = false;
   auto* run =
       app.add_subcommand("run", "Run scenarios against the client under test and judge them");
   run->add_option("paths", paths, "Scenario files or folders")->required();
-  run->add_option("--filter", filter, "Only scenarios whose id matches this glob");
+  auto add_selection = [](CLI::App* cmd, selection& sel) {
+    cmd->add_option("--filter", sel.filter, "Only scenarios whose id matches this glob");
+    cmd->add_option("--shard", sel.shard,
+                    "Only slice I of N (e.g. 2/4) of what --filter selects: N runs with "
+                    "1/N..N/N cover every scenario exactly once");
+    cmd->add_option("--shard-timings", sel.timings,
+                    "Balance the slices by the durations in an earlier run's report.json (or "
+                    "report folder)");
+  };
+  add_selection(run, run_sel);
   run->add_option("-j,--jobs", jobs, "Scenarios run in parallel")->check(CLI::Range(1, 256));
   run->add_option("--report-dir", report_dir,
                   "Write index.html, junit.xml, report.json, ctrf.json, summary.md and "
@@ -398,8 +519,20 @@ int main(int argc, char** argv) {
                 "Print the transcript of every scenario that did not pass");
 
   std::vector<std::string> list_paths;
+  selection list_sel;
   auto* list = app.add_subcommand("list", "List scenarios");
   list->add_option("paths", list_paths, "Scenario files or folders")->required();
+  add_selection(list, list_sel);
+
+  std::string merge_out;
+  std::vector<std::string> merge_inputs;
+  bool merge_strict = false;
+  auto* merge = app.add_subcommand(
+      "merge", "Join the report folders of shards (run --shard) into one report folder");
+  merge->add_option("out", merge_out, "The report folder to write")->required();
+  merge->add_option("reports", merge_inputs, "The shards' report folders (or report.json files)")
+      ->required();
+  merge->add_flag("--strict", merge_strict, "WARN (a SHOULD broken) fails too");
 
   std::vector<std::string> check_paths;
   auto* check = app.add_subcommand("check", "Validate scenario files without running them");
@@ -546,9 +679,10 @@ int main(int argc, char** argv) {
       reports::render_options render;
       render.redact = !no_redact;
       render.full_data = full_data;
-      return cmd_run(paths, filter, jobs, report_dir, client_cmd, strict, render, verbose);
+      return cmd_run(paths, run_sel, jobs, report_dir, client_cmd, strict, render, verbose);
     }
-    if (*list) return cmd_list(list_paths);
+    if (*list) return cmd_list(list_paths, list_sel);
+    if (*merge) return cmd_merge(merge_out, merge_inputs, merge_strict);
     if (*check) return cmd_check(check_paths);
     if (*rules) return cmd_rules(rules_protocol);
     if (*compare) {

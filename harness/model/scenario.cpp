@@ -366,16 +366,6 @@ std::vector<std::string> string_list(const scenario& s, const json& j, const std
   return out;
 }
 
-std::string derive_id(const fs::path& file) {
-  fs::path abs = fs::weakly_canonical(file);
-  for (fs::path dir = abs.parent_path(); dir.has_relative_path(); dir = dir.parent_path()) {
-    if (dir.filename() == "scenarios") {
-      return fs::relative(abs, dir).replace_extension().generic_string();
-    }
-  }
-  return abs.stem().string();
-}
-
 // A duration in milliseconds: a positive integer up to an hour (a negative or zero deadline
 // would fire at once and a huge one would hang the run).
 std::chrono::milliseconds positive_ms(const scenario& s, const json& v, const std::string& ptr) {
@@ -559,7 +549,19 @@ scenario parse_scenario(const std::string& text, const std::string& file, const 
 }
 
 scenario load_scenario(const std::string& file) {
-  return parse_scenario(read_scenario_file(file), file, derive_id(file));
+  return parse_scenario(read_scenario_file(file), file, scenario_id_for(file));
+}
+
+std::string scenario_id_for(const std::string& file) {
+  std::error_code ec;  // a path that cannot be examined is for the loader to report
+  fs::path abs = fs::weakly_canonical(file, ec);
+  if (ec) abs = fs::absolute(file, ec);
+  for (fs::path dir = abs.parent_path(); dir.has_relative_path(); dir = dir.parent_path()) {
+    if (dir.filename() == "scenarios") {
+      return fs::relative(abs, dir).replace_extension().generic_string();
+    }
+  }
+  return abs.stem().string();
 }
 
 std::vector<std::string> find_scenario_files(const std::vector<std::string>& paths) {

@@ -77,6 +77,10 @@ scenario parse_scenario(const std::string& text, const std::string& file, const 
 // Files named *.toml below each path (or the path itself), sorted.
 std::vector<std::string> find_scenario_files(const std::vector<std::string>& paths);
 
+// The id a scenario file gets without reading it: its path below the nearest folder named
+// scenarios/, without .toml ("smtp/data-dot-stuffing"); the file's stem outside one.
+std::string scenario_id_for(const std::string& file);
+
 // Glob match with '*' and '?', as used by --filter and scenario patterns.
 bool glob_match(std::string_view pattern, std::string_view text, bool ignore_case = false);
 
