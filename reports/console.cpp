@@ -15,6 +15,19 @@ using harness::verdict;
 
 constexpr std::size_t max_evidence_shown = 3;
 
+// The verdict word padded to five columns, in colour when asked (the padding stays outside
+// the escape sequences so columns line up either way).
+std::string verdict_word(verdict v, bool color) {
+  const std::string_view word = harness::to_string(v);
+  std::string out(word);
+  if (color) {
+    static constexpr std::string_view codes[] = {"32", "33", "31", "35"};  // by verdict
+    out = fmt::format("\033[1;{}m{}\033[0m", codes[static_cast<std::size_t>(v)], word);
+  }
+  out.append(word.size() < 5 ? 5 - word.size() : 0, ' ');
+  return out;
+}
+
 }  // namespace
 
 std::string console_line(const harness::scenario_result& result, const render_options& options) {
@@ -24,7 +37,7 @@ std::string console_line(const harness::scenario_result& result, const render_op
   };
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(result.duration).count();
   std::string out =
-      fmt::format("{:<5} {:<32} {:>6} ms\n", harness::to_string(result.final), result.id, ms);
+      fmt::format("{} {:<32} {:>6} ms\n", verdict_word(result.final, options.color), result.id, ms);
   if (result.final == verdict::pass) return out;
 
   for (const auto& r : result.rules) {

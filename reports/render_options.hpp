@@ -21,6 +21,8 @@ struct render_options {
   // junit.xml stays within this many bytes (CI systems refuse larger JUnit reports): beyond
   // it, every transcript in it is cut to the same length, and the document says so.
   std::size_t max_junit_bytes = 30'000'000;
+  // Console: verdict words in ANSI colour (the CLI's --color, NO_COLOR).
+  bool color = false;
 };
 
 }  // namespace ph::reports

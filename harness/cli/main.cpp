@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cctype>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -36,7 +37,10 @@
 namespace {
 
 using namespace ph;
-constexpr const char* version = "0.1.0";
+#ifndef PH_VERSION
+#define PH_VERSION "0.0.0"
+#endif
+constexpr const char* version = PH_VERSION;
 
 // Exit codes: 0 all passed, 1 a FAIL or ERROR (or WARN with --strict), 2 usage/setup error.
 constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
@@ -122,9 +126,19 @@ bool apply_selection(const selection& sel, harness::run_options& opts) {
   return true;
 }
 
+// --color: always, never, or auto (a terminal on stdout, NO_COLOR unset or empty, TERM not
+// "dumb"; https://no-color.org).
+bool use_color(const std::string& mode) {
+  if (mode != "auto") return mode == "always";
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return isatty(1) && (no_color == nullptr || *no_color == '\0') &&
+         (term == nullptr || std::string_view(term) != "dumb");
+}
+
 int cmd_run(const std::vector<std::string>& paths, const selection& sel, int jobs,
             const std::string& report_dir, const std::string& client_cmd, bool strict,
-            const reports::render_options& render, bool verbose) {
+            const reports::render_options& render, bool verbose, bool quiet) {
   auto found = scenario_files(paths);
   if (!found) return exit_usage;
   const auto& files = *found;
@@ -132,10 +146,16 @@ int cmd_run(const std::vector<std::string>& paths, const selection& sel, int job
   opts.jobs = jobs;
   if (!apply_selection(sel, opts)) return exit_usage;
   if (!client_cmd.empty()) opts.client_cmd = client_cmd;
-  const bool tty = isatty(1);
+  // On a terminal, --quiet keeps one progress line on stderr; in a CI log it prints nothing.
+  const bool progress = quiet && isatty(2);
   opts.on_result = [&](const harness::scenario_result& r, std::size_t done, std::size_t total) {
-    std::string line = reports::console_line(r);
-    if (tty) std::cout << "\r\033[K";
+    if (quiet) {
+      if (progress)
+        std::cerr << fmt::format("\r\033[K[{}/{}] {}", done, total, reports::visible(r.id))
+                  << std::flush;
+      return;
+    }
+    std::string line = reports::console_line(r, render);
     std::cout << fmt::format("[{}/{}] ", done, total) << line;
     if (!line.ends_with('\n')) std::cout << '\n';
     if (verbose && r.final != harness::verdict::pass)
@@ -145,6 +165,7 @@ int cmd_run(const std::vector<std::string>& paths, const selection& sel, int job
   const std::string started_at = utc_now();
   auto started = std::chrono::steady_clock::now();
   auto results = harness::run_scenario_files(files, opts);
+  if (progress) std::cerr << "\r\033[K" << std::flush;
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   if (results.empty()) {
@@ -430,7 +451,7 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
   std::vector<harness::scenario_result> kept;
   opts.on_result = [&](harness::scenario_result& r) {
     std::string out = summary_only ? "" : reports::render_transcript(r, render);
-    out += reports::console_line(r);
+    out += reports::console_line(r, render);
     if (!out.ends_with('\n')) out += '\n';
     std::cout << out;
     std::cout.flush();
@@ -485,7 +506,12 @@ int main(int argc, char** argv) {
       "protoharness: protocol conformance test harness for SMTP, POP3, FTP, NNTP and HTTP/1.1 "
       "clients"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", version);
+  app.set_version_flag("--version", std::string("protoharness ") + version);
+  app.fallthrough();  // --color after the subcommand too
+  std::string color_mode = "auto";
+  app.add_option("--color", color_mode,
+                 "Verdicts in colour: auto (a terminal, and NO_COLOR unset), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 
   std::vector<std::string> paths;
   selection run_sel;
@@ -517,6 +543,10 @@ int main(int argc, char** argv) {
                 "Show every byte of long data (bodies, data channels) in transcripts");
   run->add_flag("-v,--verbose", verbose,
                 "Print the transcript of every scenario that did not pass");
+  bool quiet = false;
+  run->add_flag("-q,--quiet", quiet,
+                "Print only the summary (on a terminal, a progress line while it runs)")
+      ->excludes("--verbose");
 
   std::vector<std::string> list_paths;
   selection list_sel;
@@ -679,7 +709,8 @@ int main(int argc, char** argv) {
       reports::render_options render;
       render.redact = !no_redact;
       render.full_data = full_data;
-      return cmd_run(paths, run_sel, jobs, report_dir, client_cmd, strict, render, verbose);
+      render.color = use_color(color_mode);
+      return cmd_run(paths, run_sel, jobs, report_dir, client_cmd, strict, render, verbose, quiet);
     }
     if (*list) return cmd_list(list_paths, list_sel);
     if (*merge) return cmd_merge(merge_out, merge_inputs, merge_strict);
@@ -704,6 +735,7 @@ int main(int argc, char** argv) {
       reports::render_options render;
       render.redact = !serve_no_redact;
       render.full_data = serve_full_data;
+      render.color = use_color(color_mode);
       harness::serve_options so;
       so.server.bind = address;
       so.server.port = static_cast<std::uint16_t>(port);

@@ -153,6 +153,32 @@ def case_a_hostile_file_does_not_stop_the_run():
                "good.toml did not run", out)
 
 
+def case_version_color_and_quiet():
+    rc, out, _ = run("--version")
+    expect(rc == 0 and out.startswith("protoharness 0.1.0"), "--version", out)
+    with tempfile.TemporaryDirectory() as d:
+        good = write(d, "good.toml", HEAD + '[[client]]\nop = "quit"\n[server]\nmode = "model"\n')
+        rc, out, err = run("run", good, "--color", "always")
+        expect(rc == 0 and "\033[1;32mPASS\033[0m  good " in out, "--color always", out + err)
+        rc, out, _ = run("--color", "never", "run", good)
+        expect(rc == 0 and "\033[" not in out and "PASS  good" in out, "--color never", out)
+        # Not a terminal: auto is plain, whatever NO_COLOR says.
+        rc, out, _ = run("run", good)
+        expect(rc == 0 and "\033[" not in out, "--color auto off a terminal", out)
+        expect_usage(["run", good, "--color", "sometimes"], "--color")
+        # On a terminal (script(1) gives it one), auto colours unless NO_COLOR is set.
+        for no_color, coloured in (("", True), ("1", False)):
+            env = dict(os.environ, NO_COLOR=no_color, TERM="xterm")
+            p = subprocess.run(["script", "-qec", f"{PH} run {good}", "/dev/null"], env=env,
+                               capture_output=True, text=True, timeout=TIMEOUT)
+            expect(("\033[1;32mPASS" in p.stdout) == coloured,
+                   f"--color auto on a terminal, NO_COLOR={no_color!r}", p.stdout)
+        rc, out, err = run("run", good, "-q")
+        expect(rc == 0 and out.splitlines()[0].startswith("1 scenario: 1 PASS") and "\033[" not in err,
+               "--quiet prints the summary only", out + err)
+        expect_usage(["run", good, "-q", "-v"], "excludes")
+
+
 if __name__ == "__main__":
     name = "case_" + sys.argv[2].replace("-", "_")
     if name not in globals():

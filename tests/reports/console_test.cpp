@@ -16,6 +16,17 @@ TEST(ConsoleLine, PassIsOneLine) {
   EXPECT_EQ(console_line(r), "PASS  smtp/data-dot-stuffing               12 ms\n");
 }
 
+TEST(Console, ColourWrapsTheVerdictWordAndKeepsTheColumns) {
+  auto r = result_with({c(0, "QUIT\r\n")});
+  render_options colour;
+  colour.color = true;
+  EXPECT_EQ(console_line(r, colour),
+            "\033[1;32mPASS\033[0m  smtp/sample" + std::string(21, ' ') + "    12 ms\n");
+  r.final = harness::verdict::error;
+  EXPECT_TRUE(console_line(r, colour).starts_with("\033[1;35mERROR\033[0m smtp/sample"));
+  EXPECT_EQ(console_line(r).find('\033'), std::string::npos);
+}
+
 TEST(ConsoleLine, FailListsRulesEvidenceAndProblems) {
   const std::string out = console_line(failing_result());
   EXPECT_EQ(out,
