@@ -21,7 +21,7 @@ TEST(Console, ColourWrapsTheVerdictWordAndKeepsTheColumns) {
   render_options colour;
   colour.color = true;
   EXPECT_EQ(console_line(r, colour),
-            "\033[1;32mPASS\033[0m  smtp/sample" + std::string(21, ' ') + "    12 ms\n");
+            "\033[1;32mPASS\033[0m  smtp/sample" + std::string(22, ' ') + "    12 ms\n");
   r.final = harness::verdict::error;
   EXPECT_TRUE(console_line(r, colour).starts_with("\033[1;35mERROR\033[0m smtp/sample"));
   EXPECT_EQ(console_line(r).find('\033'), std::string::npos);
