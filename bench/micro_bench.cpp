@@ -8,6 +8,7 @@
 #include "clients/smtp/reply.hpp"
 #include "fakeservers/engine/session.hpp"
 #include "harness/rules/rule.hpp"
+#include "harness/rules/smtp/smtp_rules.hpp"
 #include "reports/transcript_text.hpp"
 
 namespace {
@@ -81,7 +82,7 @@ void BM_JudgeSmtpPerKB(benchmark::State& state) {
   const std::vector<harness::transcript> conns = {
       smtp_session(static_cast<std::size_t>(state.range(0)) << 10)};
   for (auto _ : state)
-    benchmark::DoNotOptimize(harness::rules::judge("smtp", conns, {}));
+    benchmark::DoNotOptimize(harness::rules::judge(harness::rules::smtp::rules(), conns, {}));
   state.SetBytesProcessed(state.iterations() * (state.range(0) << 10));
 }
 BENCHMARK(BM_JudgeSmtpPerKB)->Arg(1)->Arg(100);
@@ -90,7 +91,7 @@ BENCHMARK(BM_JudgeSmtpPerKB)->Arg(1)->Arg(100);
 void BM_JudgeSmtpPerKBEachRuleParses(benchmark::State& state) {
   const harness::transcript t = smtp_session(static_cast<std::size_t>(state.range(0)) << 10);
   for (auto _ : state)
-    for (const auto* r : harness::rules::rules_for("smtp"))
+    for (const auto* r : harness::rules::smtp::rules())
       benchmark::DoNotOptimize(r->check(t, {}));
   state.SetBytesProcessed(state.iterations() * (state.range(0) << 10));
 }

@@ -14,6 +14,7 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "harness/model/scenario.hpp"
+#include "harness/protocols.hpp"
 
 namespace {
 
@@ -45,7 +46,8 @@ summary = "proxy upstream"
 mode = "model"
 )",
                                           "http_proxy_test.toml", "examples/http-proxy");
-  ph::fakeservers::fake_server upstream(scen, {.session_timeout = std::chrono::seconds(10)});
+  ph::fakeservers::fake_server upstream(*ph::harness::find_protocol("http")->dialect, scen,
+                                        {.session_timeout = std::chrono::seconds(10)});
   const auto up_port = upstream.start();
 
   const std::string cmd = std::string(PH_HTTP_PROXY_EXE) +

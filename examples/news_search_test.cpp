@@ -14,6 +14,7 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "harness/model/scenario.hpp"
+#include "harness/protocols.hpp"
 
 namespace {
 
@@ -57,8 +58,8 @@ class NewsSearch : public ::testing::Test {
   void SetUp() override {
     scen_ = ph::harness::parse_scenario(model_scenario, "news_search_test.toml",
                                         "examples/news-search");
-    server_ =
-        std::make_unique<ph::fakeservers::fake_server>(scen_, ph::fakeservers::server_options{});
+    server_ = std::make_unique<ph::fakeservers::fake_server>(
+        *ph::harness::find_protocol("nntp")->dialect, scen_, ph::fakeservers::server_options{});
     port_ = server_->start();
     dir_ =
         std::filesystem::temp_directory_path() /

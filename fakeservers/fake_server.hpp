@@ -17,6 +17,10 @@
 
 namespace ph::fakeservers {
 
+// A protocol's server side (fakeservers/engine/dialect.hpp): the `dialect` column of its row
+// in the protocol registry (harness::find_protocol(name)->dialect, harness/protocols.hpp).
+class dialect;
+
 struct server_options {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 0;  // 0: ephemeral
@@ -49,8 +53,9 @@ struct connection_record {
 
 class fake_server {
  public:
-  // Validates the scenario's server side; throws harness::scenario_error naming file:line.
-  fake_server(const harness::scenario& scen, server_options opts);
+  // Serves `scen` with dialect `d`, its protocol's (which outlives the server). Validates
+  // the scenario's server side; throws harness::scenario_error naming file:line.
+  fake_server(const dialect& d, const harness::scenario& scen, server_options opts);
   ~fake_server();
   fake_server(const fake_server&) = delete;
   fake_server& operator=(const fake_server&) = delete;
@@ -83,11 +88,9 @@ class fake_server {
   std::unique_ptr<impl> impl_;
 };
 
-// Checks a scenario's server side without running it (protoharness check).
-void validate_server(const harness::scenario& scen);
-
-// Protocols the fake servers speak.
-std::vector<std::string> protocols();
+// Checks a scenario's server side, spoken with dialect `d`, without running it
+// (protoharness check).
+void validate_server(const dialect& d, const harness::scenario& scen);
 
 // The test CA (PEM) that signs the fake servers' certificates: trust it in a client under
 // test. The server certificate names localhost, fake.test, 127.0.0.1 and ::1.

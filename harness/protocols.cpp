@@ -1,36 +1,80 @@
 #include "harness/protocols.hpp"
 
+#include <fmt/format.h>
+
+#include "fakeservers/ftp/ftp_dialect.hpp"
+#include "fakeservers/http/http_dialect.hpp"
+#include "fakeservers/nntp/nntp_dialect.hpp"
+#include "fakeservers/pop3/pop3_dialect.hpp"
+#include "fakeservers/smtp/smtp_dialect.hpp"
+#include "harness/bench/workloads.hpp"
 #include "harness/drivers/ftp_driver.hpp"
 #include "harness/drivers/http_driver.hpp"
 #include "harness/drivers/nntp_driver.hpp"
 #include "harness/drivers/pop3_driver.hpp"
 #include "harness/drivers/smtp_driver.hpp"
+#include "harness/rules/ftp/ftp_rules.hpp"
+#include "harness/rules/http/http_rules.hpp"
+#include "harness/rules/nntp/nntp_rules.hpp"
+#include "harness/rules/pop3/pop3_rules.hpp"
+#include "harness/rules/smtp/smtp_rules.hpp"
 
 namespace ph::harness {
 
-const std::vector<protocol_entry>& protocol_table() {
+const std::vector<protocol_row>& protocol_table() {
   static const drivers::smtp_driver smtp;
   static const drivers::pop3_driver pop3;
   static const drivers::nntp_driver nntp;
   static const drivers::ftp_driver ftp;
   static const drivers::http_driver http;
-  // One row per protocol.
+  // One row per protocol: adding a protocol is its folders and a row here.
   // clang-format off
-  static const std::vector<protocol_entry> table = {
-      {"smtp", smtp},
-      {"pop3", pop3},
-      {"nntp", nntp},
-      {"ftp", ftp},
-      {"http", http},
+  static const std::vector<protocol_row> table = {
+      {.name = "smtp", .port = 25, .implicit_tls_port = 465, .server_greets = true,
+       .dialect = &fakeservers::smtp::server(), .client_driver = &smtp,
+       .rules = &rules::smtp::rules, .workloads = &bench::smtp_workloads,
+       .redaction = {.auth = true, .continuations = {"334"}}},
+      {.name = "pop3", .port = 110, .implicit_tls_port = 995, .server_greets = true,
+       .dialect = &fakeservers::pop3::server(), .client_driver = &pop3,
+       .rules = &rules::pop3::rules, .workloads = &bench::pop3_workloads,
+       .redaction = {.auth = true, .pass = true, .apop = true, .continuations = {"+"}}},
+      {.name = "nntp", .port = 119, .implicit_tls_port = 563, .server_greets = true,
+       .dialect = &fakeservers::nntp::server(), .client_driver = &nntp,
+       .rules = &rules::nntp::rules, .workloads = &bench::nntp_workloads,
+       .redaction = {.authinfo = true, .continuations = {"383"}}},
+      {.name = "ftp", .port = 21, .implicit_tls_port = 990, .server_greets = true,
+       .dialect = &fakeservers::ftp::server(), .client_driver = &ftp,
+       .rules = &rules::ftp::rules, .workloads = &bench::ftp_workloads,
+       .redaction = {.auth = true, .pass = true, .continuations = {"334", "335"}}},
+      {.name = "http", .port = 80, .implicit_tls_port = 443, .server_greets = false,
+       .dialect = &fakeservers::http::server(), .client_driver = &http,
+       .rules = &rules::http::rules, .workloads = &bench::http_workloads,
+       .redaction = {.http = true}},
   };
   // clang-format on
   return table;
 }
 
-const protocol_entry* find_protocol(std::string_view name) {
+const protocol_row* find_protocol(std::string_view name) {
   for (const auto& row : protocol_table())
     if (row.name == name) return &row;
   return nullptr;
+}
+
+std::string protocol_names() {
+  std::vector<std::string_view> names;
+  for (const auto& row : protocol_table())
+    names.push_back(row.name);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+std::vector<const rules::rule*> all_rules() {
+  std::vector<const rules::rule*> out;
+  for (const auto& row : protocol_table()) {
+    auto r = row.rules();
+    out.insert(out.end(), r.begin(), r.end());
+  }
+  return out;
 }
 
 }  // namespace ph::harness

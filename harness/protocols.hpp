@@ -1,21 +1,22 @@
 #pragma once
-// The harness's protocol table: the driver of each protocol's in-tree client. Fake server
-// dialects and rules have their own one-row registrations (fakeservers/registry.cpp,
-// harness/rules/rule.cpp).
+// The protocol registry: one row per protocol (harness/model/protocol.hpp), the only table of
+// protocol names. The CLI, the runner, serve and bench read it, and hand the lower layers the
+// column they need: the fake server its dialect, the judge its rule set, the reports their
+// redaction forms (scenario_result::redaction).
 
 #include <string_view>
 #include <vector>
 
-#include "harness/driver.hpp"
+#include "harness/model/protocol.hpp"
 
 namespace ph::harness {
 
-struct protocol_entry {
-  std::string_view name;
-  const driver& client_driver;
-};
-
-const std::vector<protocol_entry>& protocol_table();
-const protocol_entry* find_protocol(std::string_view name);
+const std::vector<protocol_row>& protocol_table();
+// The row named `name`, or nullptr.
+const protocol_row* find_protocol(std::string_view name);
+// "smtp, pop3, ...": the names, for messages and help.
+std::string protocol_names();
+// Every rule of every protocol, in table order.
+std::vector<const rules::rule*> all_rules();
 
 }  // namespace ph::harness

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/driver.hpp"
 #include "harness/expect.hpp"
 #include "harness/external_client.hpp"
 #include "harness/protocols.hpp"
@@ -27,15 +28,15 @@ std::chrono::microseconds since(clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t);
 }
 
-const protocol_entry& protocol_of(const scenario& scen) {
-  const protocol_entry* p = find_protocol(scen.protocol);
+const protocol_row& protocol_of(const scenario& scen) {
+  const protocol_row* p = find_protocol(scen.protocol);
   if (!p) scen.fail("/protocol", fmt::format("unknown protocol '{}'", scen.protocol));
   return *p;
 }
 
 void validate_rule_ids(const scenario& scen) {
   std::set<std::string> known;
-  for (const rules::rule* r : rules::rules_for(scen.protocol))
+  for (const rules::rule* r : protocol_of(scen).rules())
     known.insert(r->info().id);
   auto check = [&](const std::vector<std::string>& ids, const std::string& ptr) {
     for (std::size_t i = 0; i < ids.size(); ++i)
@@ -49,7 +50,7 @@ void validate_rule_ids(const scenario& scen) {
 
 // Runs the steps with the in-tree client of the scenario's protocol.
 void run_in_tree(const scenario& scen, const endpoint& ep, scenario_result& result) {
-  const driver& d = protocol_of(scen).client_driver;
+  const driver& d = *protocol_of(scen).client_driver;
   std::unique_ptr<client_session> client;
   try {
     client = d.start(scen, ep);
@@ -148,8 +149,9 @@ scenario_result error_result(const std::string& file, const std::string& message
 
 scenario load_and_validate(const std::string& file) {
   scenario scen = load_scenario(file);
-  const driver& d = protocol_of(scen).client_driver;
-  fakeservers::validate_server(scen);
+  const protocol_row& row = protocol_of(scen);
+  fakeservers::validate_server(*row.dialect, scen);
+  const driver& d = *row.client_driver;
   d.validate(scen);
   validate_rule_ids(scen);
   return scen;
@@ -157,7 +159,9 @@ scenario load_and_validate(const std::string& file) {
 
 void judge(scenario_result& result, const scenario* scen) {
   rules::context ctx{scen};
-  result.rules = rules::judge(result.protocol, result.connections, ctx);
+  const protocol_row* row = find_protocol(result.protocol);
+  result.rules =
+      row ? rules::judge(row->rules(), result.connections, ctx) : std::vector<rule_result>{};
   verdict v = verdict::pass;
   for (const auto& p : result.problems) {
     (void)p;
@@ -203,13 +207,15 @@ scenario_result run_loaded(const scenario& scen, const run_options& opts,
   result.summary = scen.summary;
   result.tags = scen.tags;
   try {
-    fakeservers::fake_server server(scen, {.session_timeout = scen.timeout});
+    const protocol_row& row = protocol_of(scen);
+    result.redaction = row.redaction;
+    fakeservers::fake_server server(*row.dialect, scen, {.session_timeout = scen.timeout});
     endpoint ep{"127.0.0.1", server.start(), fakeservers::test_ca_pem()};
     if (opts.client_cmd)
       run_external(scen, ep, opts, result);
     else
       run_in_tree(scen, ep, result);
-    result.secrets = protocol_of(scen).client_driver.secrets(scen);
+    result.secrets = row.client_driver->secrets(scen);
     // The client is done; its connections should end promptly (it closed, or the server did).
     if (!server.wait_idle(0, std::chrono::milliseconds(2000)))
       result.problems.push_back(
@@ -330,6 +336,7 @@ scenario_result result_for_connection(fakeservers::connection_record rec, const 
   result.id = fmt::format("{}#{}", scen.id, rec.transcript.connection);
   result.file = scen.file;
   result.protocol = scen.protocol;
+  if (const protocol_row* row = find_protocol(scen.protocol)) result.redaction = row->redaction;
   result.summary = scen.summary;
   result.tags = scen.tags;
   result.problems = std::move(rec.problems);

@@ -11,6 +11,9 @@
 #include <optional>
 #include <thread>
 
+#include <fmt/format.h>
+
+#include "harness/protocols.hpp"
 #include "harness/runner.hpp"
 
 namespace ph::harness {
@@ -95,7 +98,11 @@ class judge_queue {
 serve_stats serve(const scenario& scen, const serve_options& opts, const std::atomic<bool>& stop) {
   auto server_opts = opts.server;
   server_opts.keep_records = false;
-  fakeservers::fake_server server(scen, server_opts);
+  const protocol_row* row = find_protocol(scen.protocol);
+  if (!row)
+    scen.fail("/protocol",
+              fmt::format("unknown protocol '{}' (known: {})", scen.protocol, protocol_names()));
+  fakeservers::fake_server server(*row->dialect, scen, server_opts);
   judge_queue queue(opts.queue_limit);
   server.on_connection_done(
       [&queue](fakeservers::connection_record rec) { queue.push(std::move(rec)); });

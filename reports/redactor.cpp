@@ -19,23 +19,7 @@ struct range {
   std::size_t end = 0;
 };
 
-struct forms {
-  bool auth = false;      // AUTH <mech> <initial-response>
-  bool pass = false;      // PASS <x>
-  bool apop = false;      // APOP <user> <digest>
-  bool authinfo = false;  // AUTHINFO PASS <x>, AUTHINFO SASL <mech> <ir>
-  bool http = false;      // Authorization: <scheme> <credentials>
-  std::vector<std::string_view> continuations;
-};
-
-forms forms_for(std::string_view protocol) {
-  if (protocol == "smtp") return {.auth = true, .continuations = {"334"}};
-  if (protocol == "pop3") return {.auth = true, .pass = true, .apop = true, .continuations = {"+"}};
-  if (protocol == "ftp") return {.auth = true, .pass = true, .continuations = {"334", "335"}};
-  if (protocol == "nntp") return {.authinfo = true, .continuations = {"383"}};
-  if (protocol == "http") return {.http = true};
-  return {true, true, true, true, true, {"334", "335", "383", "+"}};
-}
+using forms = harness::redaction_forms;
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -162,16 +146,16 @@ std::string masked_piece(std::string_view bytes, std::size_t offset,
 
 }  // namespace
 
-redactor::redactor(std::vector<std::string> secrets, std::string protocol)
-    : secrets_(std::move(secrets)), protocol_(std::move(protocol)) {
+redactor::redactor(std::vector<std::string> secrets, harness::redaction_forms forms)
+    : secrets_(std::move(secrets)), forms_(std::move(forms)) {
   std::erase_if(secrets_, [](const std::string& s) { return s.empty(); });
 }
 
 redactor::redactor(const harness::scenario_result& result)
-    : redactor(result.secrets, result.protocol) {}
+    : redactor(result.secrets, result.redaction) {}
 
 std::string redactor::apply(std::string_view text) const {
-  const forms f = forms_for(protocol_);
+  const forms& f = forms_;
   std::vector<range> ranges;
   add_secret_ranges(text, secrets_, ranges);
   for (std::size_t start = 0; start < text.size();) {
@@ -204,7 +188,7 @@ nlohmann::json redactor::apply_json(const nlohmann::json& j) const {
 }
 
 harness::transcript redactor::apply(const harness::transcript& t) const {
-  const forms f = forms_for(protocol_);
+  const forms& f = forms_;
 
   // One byte stream per (channel, side), remembering where each data event starts in it.
   struct stream {

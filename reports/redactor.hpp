@@ -14,21 +14,22 @@ namespace ph::reports {
 
 class redactor {
  public:
-  // `protocol` ("smtp", "pop3", "ftp", "nntp", "http") selects the credential forms
-  // masked; any other value masks every form known. Empty secrets are ignored.
-  redactor(std::vector<std::string> secrets, std::string protocol);
+  // `forms` are the credential forms masked: the protocol's, from the `redaction` column of
+  // its row in the protocol registry (harness/protocols.cpp). Empty secrets are ignored.
+  redactor(std::vector<std::string> secrets, harness::redaction_forms forms);
+  // The result's secrets and redaction forms (scenario_result::redaction).
   explicit redactor(const harness::scenario_result& result);
 
   // A copy of `t` with credentials replaced by "***". Events keep their kind, order, index
   // and timing; a data event's bytes lose only the masked parts (one "***" per masked run of
   // bytes within the event), so line endings and splits stay as they were. Masked:
   //  - every occurrence of a secret, on either side, even when split across events;
-  //  - the argument of client lines `AUTH <mech> <initial-response>`, `PASS <x>`,
-  //    `AUTHINFO PASS <x>`, `AUTHINFO SASL <mech> <initial-response>`, `APOP <user> <digest>`
-  //    (RFC 4954, 1939, 5034, 959, 4643), and HTTP `Authorization:`/`Proxy-Authorization:`
-  //    credentials after the scheme (RFC 9110 §11.6);
-  //  - any client line begun while the server's last complete line on that channel was a
-  //    SASL continuation (`334`, POP3 `+ `, NNTP `383`, FTP `334`/`335`).
+  //  - the forms given of: the argument of client lines `AUTH <mech> <initial-response>`,
+  //    `PASS <x>`, `AUTHINFO PASS <x>`, `AUTHINFO SASL <mech> <initial-response>`,
+  //    `APOP <user> <digest>` (RFC 4954, 1939, 5034, 959, 4643), and HTTP
+  //    `Authorization:`/`Proxy-Authorization:` credentials after the scheme (RFC 9110 §11.6);
+  //  - any client line begun while the server's last complete line on that channel was one of
+  //    the forms' SASL continuations (SMTP `334`, POP3 `+ `, NNTP `383`, FTP `334`/`335`).
   // Non-data events (notes, TLS text) get the free-text treatment below.
   [[nodiscard]] harness::transcript apply(const harness::transcript& t) const;
 
@@ -43,7 +44,7 @@ class redactor {
 
  private:
   std::vector<std::string> secrets_;
-  std::string protocol_;
+  harness::redaction_forms forms_;
 };
 
 }  // namespace ph::reports

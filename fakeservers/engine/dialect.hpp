@@ -1,7 +1,8 @@
 #pragma once
 // A protocol's server side: its framing (the blocks a script can `read`), its model
-// server, and the checks of its parts of [server]. One implementation per protocol,
-// registered in fakeservers/registry.cpp.
+// server, and the checks of its parts of [server]. One implementation per protocol, the
+// `dialect` column of its row in the protocol registry (harness/protocols.cpp), which hands it
+// to the fake server.
 
 #include <memory>
 #include <optional>
@@ -35,8 +36,5 @@ class dialect {
   // `serve --line-limit` replace `octets`.
   virtual line_limit command_line_limit() const = 0;
 };
-
-// The dialect for a protocol name, or nullptr.
-const dialect* find_dialect(std::string_view protocol);
 
 }  // namespace ph::fakeservers

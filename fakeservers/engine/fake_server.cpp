@@ -48,12 +48,9 @@ void check_range(const char* what, std::size_t v, std::size_t lo, std::size_t hi
 
 }  // namespace
 
-server_config compile_server(const harness::scenario& scen) {
+server_config compile_server(const dialect& given, const harness::scenario& scen) {
   server_config cfg;
-  const dialect* d = cfg.d = find_dialect(scen.protocol);
-  if (!d)
-    scen.fail("/protocol", fmt::format("no fake server speaks '{}' (known: {})", scen.protocol,
-                                       fmt::join(protocols(), ", ")));
+  const dialect* d = cfg.d = &given;
   static const std::set<std::string> known = {"mode",        "step",       "override",
                                               "model",       "faults",     "tls",
                                               "certificate", "line_limit", "transcript_limit"};
@@ -94,8 +91,8 @@ server_config compile_server(const harness::scenario& scen) {
   return cfg;
 }
 
-void validate_server(const harness::scenario& scen) {
-  compile_server(scen);
+void validate_server(const dialect& d, const harness::scenario& scen) {
+  compile_server(d, scen);
 }
 
 struct fake_server::impl {
@@ -167,11 +164,11 @@ struct fake_server::impl {
   }
 };
 
-fake_server::fake_server(const harness::scenario& scen, server_options opts)
+fake_server::fake_server(const dialect& d, const harness::scenario& scen, server_options opts)
     : impl_(std::make_unique<impl>()) {
   impl_->scen = scen;
   impl_->opts = std::move(opts);
-  impl_->cfg = compile_server(impl_->scen);
+  impl_->cfg = compile_server(d, impl_->scen);
   auto& limits = impl_->cfg.limits;
   if (auto n = impl_->opts.line_limit) {
     check_range("the line limit", *n, min_line_limit, max_line_limit);

@@ -21,8 +21,8 @@ struct server_config {
   session_limits limits;                      // the dialect's line limit, [server] overrides
 };
 
-// Checks and compiles the scenario's [server]; throws harness::scenario_error naming
-// file:line (validate_server reports the same errors).
-server_config compile_server(const harness::scenario& scen);
+// Checks and compiles the scenario's [server] for dialect `d` (its protocol's); throws
+// harness::scenario_error naming file:line (validate_server reports the same errors).
+server_config compile_server(const dialect& d, const harness::scenario& scen);
 
 }  // namespace ph::fakeservers

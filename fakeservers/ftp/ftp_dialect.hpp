@@ -6,7 +6,7 @@
 
 namespace ph::fakeservers::ftp {
 
-// The FTP dialect (a row of fakeservers/registry.cpp).
+// The FTP dialect (the `dialect` column of its row in harness/protocols.cpp).
 const dialect& server();
 
 }  // namespace ph::fakeservers::ftp

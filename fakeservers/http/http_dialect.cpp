@@ -71,4 +71,9 @@ line_limit http_dialect::command_line_limit() const {
           true};
 }
 
+const dialect& server() {
+  static const http_dialect d;
+  return d;
+}
+
 }  // namespace ph::fakeservers::http

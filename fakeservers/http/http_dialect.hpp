@@ -29,4 +29,7 @@ class http_dialect final : public dialect {
   line_limit command_line_limit() const override;
 };
 
+// The HTTP dialect (the `dialect` column of its row in harness/protocols.cpp).
+const dialect& server();
+
 }  // namespace ph::fakeservers::http

@@ -14,7 +14,7 @@
 
 namespace ph::fakeservers::nntp {
 
-// The NNTP dialect (a row of fakeservers/registry.cpp).
+// The NNTP dialect (the `dialect` column of its row in harness/protocols.cpp).
 const dialect& server();
 
 }  // namespace ph::fakeservers::nntp

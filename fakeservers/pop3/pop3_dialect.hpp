@@ -7,7 +7,7 @@
 
 namespace ph::fakeservers::pop3 {
 
-// The POP3 dialect (a row of fakeservers/registry.cpp).
+// The POP3 dialect (the `dialect` column of its row in harness/protocols.cpp).
 const dialect& server();
 
 }  // namespace ph::fakeservers::pop3

@@ -7,7 +7,7 @@
 
 namespace ph::fakeservers::smtp {
 
-// The SMTP dialect (a row of fakeservers/registry.cpp).
+// The SMTP dialect (the `dialect` column of its row in harness/protocols.cpp).
 const dialect& server();
 
 }  // namespace ph::fakeservers::smtp

@@ -21,6 +21,7 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "harness/bench/workloads.hpp"
+#include "harness/driver.hpp"
 #include "harness/protocols.hpp"
 
 namespace ph::harness::bench {
@@ -29,14 +30,24 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-const workload_row& row_for(std::string_view protocol) {
-  for (const auto& row : workload_table())
-    if (row.protocol == protocol) return row;
-  std::vector<std::string> known;
-  for (const auto& row : workload_table())
-    known.emplace_back(row.protocol);
+// The registry row of a protocol that has bench workloads.
+const protocol_row& row_for(std::string_view protocol) {
+  const protocol_row* row = find_protocol(protocol);
+  if (row && row->workloads) return *row;
+  std::vector<std::string_view> known;
+  for (const auto& r : protocol_table())
+    if (r.workloads) known.push_back(r.name);
   throw std::invalid_argument(
       fmt::format("bench: no workload for '{}' (known: {})", protocol, fmt::join(known, ", ")));
+}
+
+// The dialect of the fake server `bench --fake` starts for `protocol`.
+const fakeservers::dialect& fake_dialect(std::string_view protocol) {
+  const protocol_row* row = find_protocol(protocol);
+  if (!row)
+    throw std::invalid_argument(
+        fmt::format("bench: no fake server speaks '{}' (known: {})", protocol, protocol_names()));
+  return *row->dialect;
 }
 
 double thread_cpu_seconds() {
@@ -63,7 +74,8 @@ struct worker_result {
 
 // Protocols whose server speaks first: the idle client waits for that greeting.
 bool server_greets(std::string_view scheme) {
-  return scheme == "smtp" || scheme == "pop3" || scheme == "nntp" || scheme == "ftp";
+  const protocol_row* row = find_protocol(scheme);
+  return row && row->server_greets;
 }
 
 // An idle connection that could not be opened, by kind ("refused", "timeout", ...).
@@ -170,8 +182,9 @@ result run_idle_impl(const options& opts) {
                     where.scheme),
         "<bench --fake>", "bench/" + where.scheme);
     fake = std::make_unique<fakeservers::fake_server>(
-        scen, fakeservers::server_options{.session_timeout = std::chrono::hours(1),
-                                          .keep_records = false});
+        fake_dialect(where.scheme), scen,
+        fakeservers::server_options{.session_timeout = std::chrono::hours(1),
+                                    .keep_records = false});
     where.host = "127.0.0.1";
     where.port = fake->start();
   }
@@ -288,7 +301,7 @@ target parse_target(std::string_view url) {
 }
 
 std::vector<std::string> ops_for(std::string_view protocol) {
-  return row_for(protocol).ops;
+  return row_for(protocol).workloads->ops;
 }
 
 std::size_t raise_file_limit(std::size_t want) {
@@ -308,21 +321,22 @@ result run(const options& given) {
   if (opts.connections > 1024)
     throw std::invalid_argument(
         "bench: at most 1024 connections (one thread each) but for --op idle");
-  const workload_row& row = row_for(opts.where.scheme);
-  if (std::find(row.ops.begin(), row.ops.end(), opts.op) == row.ops.end())
-    throw std::invalid_argument(fmt::format("bench: {} has no op '{}' (known: {})", row.protocol,
-                                            opts.op, fmt::join(row.ops, ", ")));
+  const protocol_row& row = row_for(opts.where.scheme);
+  const workload_set& work = *row.workloads;
+  if (std::find(work.ops.begin(), work.ops.end(), opts.op) == work.ops.end())
+    throw std::invalid_argument(fmt::format("bench: {} has no op '{}' (known: {})", row.name,
+                                            opts.op, fmt::join(work.ops, ", ")));
   if (opts.count == 0 && opts.duration.count() == 0) opts.count = 1000;  // always bounded
-  const driver& drv = find_protocol(row.protocol)->client_driver;
+  const driver& drv = *row.client_driver;
 
   std::unique_ptr<fakeservers::fake_server> fake;
   if (opts.fake) {
     std::string text =
         fmt::format("protocol = \"{}\"\nsummary = \"bench model\"\n[server]\nmode = \"model\"\n{}",
-                    row.protocol, row.fake_model(opts));
-    auto scen = parse_scenario(text, "<bench --fake>", "bench/" + std::string(row.protocol));
+                    row.name, work.fake_model(opts));
+    auto scen = parse_scenario(text, "<bench --fake>", "bench/" + std::string(row.name));
     fake = std::make_unique<fakeservers::fake_server>(
-        scen, fakeservers::server_options{.session_timeout = std::chrono::hours(1)});
+        *row.dialect, scen, fakeservers::server_options{.session_timeout = std::chrono::hours(1)});
     opts.where.host = "127.0.0.1";
     opts.where.port = fake->start();
   }
@@ -337,7 +351,7 @@ result run(const options& given) {
   // Made here, not in the workers, so options a protocol cannot honour fail before any thread.
   std::vector<std::unique_ptr<workload>> sessions;
   for (int i = 0; i < opts.connections; ++i)
-    sessions.push_back(row.make(opts, ca));
+    sessions.push_back(work.make(opts, ca));
   clock::time_point start, stop_at;
 
   auto take = [&] {
@@ -438,12 +452,11 @@ result run(const options& given) {
   const auto elapsed = end - start;
 
   result r;
-  r.protocol = row.protocol;
+  r.protocol = row.name;
   r.op = opts.op;
-  r.url = opts.fake
-              ? fmt::format("{}://{}:{} (--fake)", row.protocol, opts.where.host, opts.where.port)
-              : fmt::format("{}://{}:{}/{}", opts.where.scheme, opts.where.host, opts.where.port,
-                            opts.where.path);
+  r.url = opts.fake ? fmt::format("{}://{}:{} (--fake)", row.name, opts.where.host, opts.where.port)
+                    : fmt::format("{}://{}:{}/{}", opts.where.scheme, opts.where.host,
+                                  opts.where.port, opts.where.path);
   r.connections = opts.connections;
   r.seconds = std::chrono::duration<double>(elapsed).count();
   for (auto& w : per) {

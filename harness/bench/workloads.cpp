@@ -389,18 +389,21 @@ std::string http_model(const options& o) {
 
 }  // namespace
 
-const std::vector<workload_row>& workload_table() {
-  static const std::vector<workload_row> table = {
-      {"smtp", {"sendmail"}, &make_workload<smtp_workload>, &default_model},
-      {"pop3", {"stat", "retr", "retr-all", "top"}, &make_workload<pop3_workload>, &default_model},
-      {"nntp",
-       {"over", "article", "article-all", "post"},
-       &make_workload<nntp_workload>,
-       &default_model},
-      {"ftp", {"retr", "retr-all", "stor", "list"}, &make_workload<ftp_workload>, &ftp_model},
-      {"http", {"get", "post"}, &make_workload<http_workload>, &http_model},
-  };
-  return table;
-}
+const workload_set smtp_workloads{
+    "smtp://host:port", {"sendmail"}, &make_workload<smtp_workload>, &default_model};
+const workload_set pop3_workloads{"pop3://user:pass@host:port",
+                                  {"stat", "retr", "retr-all", "top"},
+                                  &make_workload<pop3_workload>,
+                                  &default_model};
+const workload_set nntp_workloads{"nntp://host:port/group",
+                                  {"over", "article", "article-all", "post"},
+                                  &make_workload<nntp_workload>,
+                                  &default_model};
+const workload_set ftp_workloads{"ftp://user:pass@host:port/path",
+                                 {"retr", "retr-all", "stor", "list"},
+                                 &make_workload<ftp_workload>,
+                                 &ftp_model};
+const workload_set http_workloads{
+    "http://host:port/path", {"get", "post"}, &make_workload<http_workload>, &http_model};
 
 }  // namespace ph::harness::bench

@@ -1,6 +1,7 @@
 #pragma once
 // One workload per protocol: a client session that performs one benchmark operation at a
-// time. Adding a protocol to `bench` is a workload and a row in workloads.cpp.
+// time. Adding a protocol to `bench` is a workload_set here and the `workloads` column of its
+// row in the protocol registry (harness/protocols.cpp).
 
 #include <cstddef>
 #include <memory>
@@ -20,8 +21,9 @@ class workload {
   virtual void close() noexcept = 0;
 };
 
-struct workload_row {
-  std::string_view protocol;
+// A protocol's bench column: its ops, its workload and the model `bench --fake` serves.
+struct workload_set {
+  std::string_view url;  // the URL bench takes, for help: "pop3://user:pass@host:port"
   std::vector<std::string> ops;
   // Throws std::invalid_argument for options the protocol cannot honour (no network I/O).
   std::unique_ptr<workload> (*make)(const options&, const std::string& ca_pem);
@@ -29,6 +31,10 @@ struct workload_row {
   std::string (*fake_model)(const options&);
 };
 
-const std::vector<workload_row>& workload_table();
+extern const workload_set smtp_workloads;
+extern const workload_set pop3_workloads;
+extern const workload_set nntp_workloads;
+extern const workload_set ftp_workloads;
+extern const workload_set http_workloads;
 
 }  // namespace ph::harness::bench

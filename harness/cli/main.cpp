@@ -22,6 +22,7 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "harness/bench/bench.hpp"
+#include "harness/bench/workloads.hpp"
 #include "harness/protocols.hpp"
 #include "harness/rules/rule.hpp"
 #include "harness/runner.hpp"
@@ -60,10 +61,24 @@ std::string shown(const std::exception& e) {
 
 // The protocols every subcommand knows, for messages: "smtp, pop3, ...".
 std::string known_protocols() {
-  std::vector<std::string_view> names;
+  return harness::protocol_names();
+}
+
+// bench's help, from the registry's bench columns: the URL forms ("smtp://host:port, ...")
+// and the ops ("smtp: sendmail; pop3: stat, ...").
+std::string bench_url_forms() {
+  std::vector<std::string_view> forms;
   for (const auto& row : harness::protocol_table())
-    names.push_back(row.name);
-  return fmt::format("{}", fmt::join(names, ", "));
+    if (row.workloads) forms.push_back(row.workloads->url);
+  return fmt::format("{}", fmt::join(forms, ", "));
+}
+
+std::string bench_ops() {
+  std::vector<std::string> ops;
+  for (const auto& row : harness::protocol_table())
+    if (row.workloads)
+      ops.push_back(fmt::format("{}: {}", row.name, fmt::join(row.workloads->ops, ", ")));
+  return fmt::format("{}", fmt::join(ops, "; "));
 }
 
 // The scenario files below `paths` for run, list and check alike; nullopt (after saying why)
@@ -249,7 +264,7 @@ int cmd_rules(const std::string& protocol) {
                              reports::visible(protocol), known_protocols());
     return exit_usage;
   }
-  for (const auto* r : harness::rules::all_rules()) {
+  for (const auto* r : harness::all_rules()) {
     const auto& i = r->info();
     if (!protocol.empty() && i.protocol != protocol) continue;
     std::cout << fmt::format("{:<26} {:<7} {:<28} {}\n", i.id, i.level_text, i.rfc, i.summary);
@@ -371,7 +386,7 @@ int cmd_merge(const std::string& out_dir, const std::vector<std::string>& inputs
   info.command = command_text;
   info.client.clear();
   std::map<std::string, std::string> seen;  // id -> the report it came from
-  const auto rules = harness::rules::all_rules();
+  const auto rules = harness::all_rules();
   auto find_rule = [&](std::string_view id) -> const harness::rule_info* {
     for (const auto* r : rules)
       if (r->info().id == id) return &r->info();
@@ -391,6 +406,7 @@ int cmd_merge(const std::string& out_dir, const std::vector<std::string>& inputs
         if (std::find(info.paths.begin(), info.paths.end(), p) == info.paths.end())
           info.paths.push_back(p);
       for (auto& r : reports::results_from_report(report, find_rule)) {
+        if (const auto* row = harness::find_protocol(r.protocol)) r.redaction = row->redaction;
         if (auto [it, added] = seen.emplace(r.id, input); !added) {
           std::cerr << fmt::format(
               "protoharness merge: scenario {} is in both {} and {}: the shards overlap\n",
@@ -581,8 +597,8 @@ int main(int argc, char** argv) {
       serve->add_option("scenario", serve_file, "Scenario file whose [server] to play");
   serve
       ->add_option("--model", model,
-                   "Serve the default model server of this protocol instead (smtp, pop3, nntp, "
-                   "ftp, http)")
+                   fmt::format("Serve the default model server of this protocol instead ({})",
+                               known_protocols()))
       ->excludes(serve_file_option);
   serve->add_option("--bind", bind,
                     "Address or name to listen on, loopback only (127.0.0.0/8, ::1, localhost)");
@@ -652,16 +668,8 @@ int main(int argc, char** argv) {
   int bench_duration_s = 0, bench_timeout_ms = 10000;
   auto* bench =
       app.add_subcommand("bench", "Measure the in-tree client against a server (real or --fake)");
-  bench
-      ->add_option("url", bench_url,
-                   "smtp://host:port, pop3://user:pass@host:port, nntp://host:port/group, "
-                   "ftp://user:pass@host:port/path, http://host:port/path")
-      ->required();
-  bench
-      ->add_option("--op", bench_opts.op,
-                   "smtp: sendmail; pop3: stat, retr, retr-all, top; nntp: over, article, "
-                   "article-all, post; ftp: retr, stor, list; http: get, post")
-      ->required();
+  bench->add_option("url", bench_url, bench_url_forms())->required();
+  bench->add_option("--op", bench_opts.op, bench_ops())->required();
   bench
       ->add_option("-c,--connections", bench_opts.connections,
                    "Concurrent sessions (up to 1024; --op idle: up to 100000)")

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/model/protocol.hpp"
 #include "harness/model/script_trace.hpp"
 #include "harness/model/transcript.hpp"
 
@@ -82,6 +83,9 @@ struct scenario_result {
   std::vector<transcript> connections;
   std::vector<script_step_trace> script;  // script mode: every step of every connection
   std::vector<std::string> secrets;  // strings reports redact (passwords and encodings of them)
+  // The credential forms reports mask: the `redaction` column of the protocol's registry row
+  // (harness/protocols.cpp). Not in report.json: merge sets it again from the registry.
+  redaction_forms redaction;
   std::chrono::microseconds duration{0};
   std::string client_log;  // stderr of an external client, if any
 };

@@ -15,8 +15,8 @@
 //   imap_*_rules.cpp        the checks; an imap_upgrade traits type instantiates the
 //                           cleartext/STARTTLS family (tls_upgrade_rules.hpp)
 //   imap_rules.{hpp,cpp}    its catalogue rows (catalogue.hpp) and rules()
-// and one row in rule_sets.cpp, its sources in CMakeLists.txt, and its tests under
-// tests/rules/ (listed in the catalogue-coverage test).
+// and its rules() as the `rules` column of its row in harness/protocols.cpp, its sources in
+// CMakeLists.txt, and its tests under tests/rules/ (listed in the catalogue-coverage test).
 
 #include <cstddef>
 #include <map>

@@ -33,13 +33,13 @@ rule_result within_elision(rule_result one, const transcript& t) {
 
 }  // namespace
 
-std::vector<rule_result> judge(std::string_view protocol,
+std::vector<rule_result> judge(std::span<const rule* const> rules,
                                const std::vector<transcript>& connections, const context& given) {
   parse_cache cache;
   context ctx = given;
   ctx.cache = &cache;
   std::vector<rule_result> out;
-  for (const rule* r : rules_for(protocol)) {
+  for (const rule* r : rules) {
     rule_result merged = not_applicable(r->info());
     for (const auto& t : connections) {
       rule_result one = r->check(t, ctx);

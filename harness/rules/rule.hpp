@@ -54,16 +54,13 @@ class rule {
   [[nodiscard]] virtual rule_result check(const transcript& t, const context& ctx) const = 0;
 };
 
-// Every rule of a protocol, in catalogue order (empty for an unknown protocol). Defined in
-// rule_sets.cpp, the one file that knows every protocol's rules.
-std::span<const rule* const> rules_for(std::string_view protocol);
+// A protocol's rules, in catalogue order, are its <p>::rules() (e.g. smtp/smtp_rules.hpp): the
+// `rules` column of its row in the protocol registry (harness/protocols.cpp), which hands them
+// to judge(). The judge looks no protocol name up.
 
-// Every rule of every protocol.
-std::vector<const rule*> all_rules();
-
-// Judges all connections: a rule fails if it fails on any connection (evidence from
-// each), passes if it passed somewhere and failed nowhere, else is not applicable.
-std::vector<rule_result> judge(std::string_view protocol,
+// Judges all connections with `rules`: a rule fails if it fails on any connection (evidence
+// from each), passes if it passed somewhere and failed nowhere, else is not applicable.
+std::vector<rule_result> judge(std::span<const rule* const> rules,
                                const std::vector<transcript>& connections, const context& ctx);
 
 // Helpers for rule implementations.

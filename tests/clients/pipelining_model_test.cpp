@@ -11,6 +11,7 @@
 #include "clients/nntp/client.hpp"
 #include "clients/pop3/client.hpp"
 #include "fakeservers/fake_server.hpp"
+#include "harness/protocols.hpp"
 
 namespace nntp = ph::clients::nntp;
 namespace pop3 = ph::clients::pop3;
@@ -23,7 +24,8 @@ std::unique_ptr<ph::fakeservers::fake_server> model(const std::string& protocol)
       "protocol = \"" + protocol + "\"\nsummary = \"pipelining\"\n[server]\nmode = \"model\"\n";
   auto scen = ph::harness::parse_scenario(text, "<test>", "test/" + protocol);
   return std::make_unique<ph::fakeservers::fake_server>(
-      scen, ph::fakeservers::server_options{.session_timeout = 10s});
+      *ph::harness::find_protocol(protocol)->dialect, scen,
+      ph::fakeservers::server_options{.session_timeout = 10s});
 }
 
 // Lines of `bytes` that start with `prefix`.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fakeservers/engine/script.hpp"
+#include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers::ftp {
@@ -43,7 +44,7 @@ harness::scenario model(const std::string& extra = "") {
 
 std::vector<connection_record> run(const harness::scenario& sc,
                                    const std::function<void(raw_client&, std::uint16_t)>& client) {
-  fake_server server(sc, {.session_timeout = 3000ms});
+  fake_server server(test::dialect_of(sc), sc, {.session_timeout = 3000ms});
   auto port = server.start();
   {
     raw_client c(port);
@@ -214,13 +215,13 @@ TEST(FtpDialect, ActiveModeConnectsOnlyToLoopback) {
 }
 
 TEST(FtpDialect, ModelTreeIsValidatedWithLocations) {
-  EXPECT_THROW(validate_server(model("[server.model]\ntree = { a = { size = \"x\" } }\n")),
+  EXPECT_THROW(test::validate(model("[server.model]\ntree = { a = { size = \"x\" } }\n")),
                harness::scenario_error);
-  EXPECT_THROW(validate_server(model("[server.model]\ntree = { a = 1 }\n")),
+  EXPECT_THROW(test::validate(model("[server.model]\ntree = { a = 1 }\n")),
                harness::scenario_error);
-  EXPECT_THROW(validate_server(model("[server.model]\nbogus = 1\n")), harness::scenario_error);
+  EXPECT_THROW(test::validate(model("[server.model]\nbogus = 1\n")), harness::scenario_error);
   try {
-    validate_server(model("[server.model]\ntree = { d = { entries = {}, perm = \"rwz\" } }\n"));
+    test::validate(model("[server.model]\ntree = { d = { entries = {}, perm = \"rwz\" } }\n"));
     FAIL() << "no error";
   } catch (const harness::scenario_error& e) {
     EXPECT_NE(std::string(e.what()).find("test.toml:"), std::string::npos) << e.what();
@@ -267,21 +268,21 @@ TEST(FtpDialect, PathLengthAndEntriesAreBoundedAsConfigured) {
     EXPECT_TRUE(c.cmd("MKD upload/c").starts_with("550 Too many entries"))
         << "the bound counts what the connection made, not what is left";
   });
-  EXPECT_THROW(validate_server(model("[server.model]\nmax_depth = 0\n")), harness::scenario_error);
+  EXPECT_THROW(test::validate(model("[server.model]\nmax_depth = 0\n")), harness::scenario_error);
 }
 
 TEST(FtpDialect, ScriptDataKeysAreValidated) {
-  EXPECT_THROW(validate_server(scen("mode = \"script\"\n[[server.step]]\ndata_listen = \"x\"\n")),
+  EXPECT_THROW(test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_listen = \"x\"\n")),
                harness::scenario_error);
-  EXPECT_THROW(validate_server(scen("mode = \"script\"\n[[server.step]]\ndata_port = true\n")),
+  EXPECT_THROW(test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_port = true\n")),
                harness::scenario_error);
   EXPECT_THROW(
-      validate_server(scen("mode = \"script\"\n[[server.step]]\ndata_expect = { sha = \"x\" }\n")),
+      test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_expect = { sha = \"x\" }\n")),
       harness::scenario_error);
-  EXPECT_THROW(validate_server(scen("mode = \"script\"\n[[server.step]]\ndata_never_connect = "
-                                    "true\ndata_send = \"x\"\n")),
+  EXPECT_THROW(test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_never_connect = "
+                                   "true\ndata_send = \"x\"\n")),
                harness::scenario_error);
-  EXPECT_NO_THROW(validate_server(
+  EXPECT_NO_THROW(test::validate(
       scen("mode = \"script\"\n[[server.step]]\nexpect = \"PORT *\"\ndata_port = true\nsend = "
            "\"200 ok\"\n[[server.step]]\ndata_send_size = 10\ndata_close = true\n")));
 }

@@ -10,6 +10,7 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "harness/model/base64.hpp"
+#include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers::http {
@@ -40,7 +41,7 @@ harness::scenario scenario(const std::string& mode, const std::string& extra = "
 
 std::vector<connection_record> run(const harness::scenario& scen,
                                    const std::function<void(raw_client&)>& client) {
-  fake_server server(scen, {.session_timeout = 3000ms});
+  fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
   {
     raw_client c(port);
@@ -252,11 +253,11 @@ TEST(HttpModel, OverrideClosesTheSecondRequestOfAConnection) {
 
 TEST(HttpModel, ValidationNamesUnknownKeys) {
   EXPECT_THROW(
-      validate_server(scenario("model", "[[server.model.routes]]\npath = \"/\"\nbogus = 1\n")),
+      test::validate(scenario("model", "[[server.model.routes]]\npath = \"/\"\nbogus = 1\n")),
       harness::scenario_error);
-  EXPECT_THROW(validate_server(scenario("model", "[[server.model.routes]]\nbody = \"x\"\n")),
+  EXPECT_THROW(test::validate(scenario("model", "[[server.model.routes]]\nbody = \"x\"\n")),
                harness::scenario_error);
-  EXPECT_THROW(validate_server(scenario(
+  EXPECT_THROW(test::validate(scenario(
                    "model", "[[server.model.routes]]\npath = \"/\"\nfault = { kind = \"x\" }\n")),
                harness::scenario_error);
 }
@@ -326,8 +327,8 @@ TEST(HttpScenarios, EveryServerSideValidates) {
     text << in.rdbuf();
     ++count;
     try {
-      validate_server(harness::parse_scenario(text.str(), entry.path().string(),
-                                              "http/" + entry.path().stem().string()));
+      test::validate(harness::parse_scenario(text.str(), entry.path().string(),
+                                             "http/" + entry.path().stem().string()));
     } catch (const std::exception& e) {
       ADD_FAILURE() << e.what();
     }

@@ -8,6 +8,7 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "harness/model/digest.hpp"
+#include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
 #include "tests/process_memory.hpp"
 
@@ -31,7 +32,7 @@ std::vector<connection_record> run(const harness::scenario& scen,
                                    const std::function<void(raw_client&)>& client,
                                    server_options opts = {}) {
   opts.session_timeout = 10000ms;
-  fake_server server(scen, opts);
+  fake_server server(test::dialect_of(scen), scen, opts);
   auto port = server.start();
   {
     raw_client c(port);
@@ -153,18 +154,23 @@ TEST(LineLimit, MessageTextIsNoCommandLine) {
 }
 
 TEST(LineLimit, ValuesAreChecked) {
-  EXPECT_THROW(fake_server(scenario_of("smtp", "mode = \"model\"\nline_limit = 3\n"), {}),
+  EXPECT_THROW(fake_server(test::dialect_of("smtp"),
+                           scenario_of("smtp", "mode = \"model\"\nline_limit = 3\n"), {}),
                harness::scenario_error);
-  EXPECT_THROW(fake_server(scenario_of("smtp", "mode = \"model\"\nline_limit = \"big\"\n"), {}),
+  EXPECT_THROW(fake_server(test::dialect_of("smtp"),
+                           scenario_of("smtp", "mode = \"model\"\nline_limit = \"big\"\n"), {}),
                harness::scenario_error);
-  EXPECT_THROW(fake_server(scenario_of("smtp", "mode = \"model\"\ntranscript_limit = 10\n"), {}),
+  EXPECT_THROW(fake_server(test::dialect_of("smtp"),
+                           scenario_of("smtp", "mode = \"model\"\ntranscript_limit = 10\n"), {}),
                harness::scenario_error);
   server_options opts;
   opts.line_limit = 1;
-  EXPECT_THROW(fake_server(scenario_of("smtp", "mode = \"model\"\n"), opts),
-               harness::scenario_error);
+  EXPECT_THROW(
+      fake_server(test::dialect_of("smtp"), scenario_of("smtp", "mode = \"model\"\n"), opts),
+      harness::scenario_error);
   try {
-    fake_server(scenario_of("smtp", "mode = \"model\"\nline_limit = 3\n"), {});
+    fake_server(test::dialect_of("smtp"), scenario_of("smtp", "mode = \"model\"\nline_limit = 3\n"),
+                {});
   } catch (const harness::scenario_error& e) {
     EXPECT_NE(std::string(e.what()).find("line_limit must be an integer from 16"),
               std::string::npos)

@@ -10,6 +10,7 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "fakeservers/model/model_loop.hpp"
+#include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers {
@@ -111,7 +112,7 @@ harness::scenario smtp_model(const std::string& extra) {
 // The scenario is compiled once; each connection must still count its own override
 // matches and start from the declared state.
 TEST(ModelLoop, EachConnectionCountsItsOwnOverrideMatches) {
-  fake_server server(smtp_model(R"([[server.override]]
+  fake_server server(test::dialect_of("smtp"), smtp_model(R"([[server.override]]
 on = "NOOP"
 nth = 2
 reply = "299 the second NOOP of this connection"
@@ -135,7 +136,7 @@ TEST(ModelLoop, AConnectionsChangesStayWithIt) {
   harness::scenario scen =
       harness::parse_scenario("protocol = \"nntp\"\nsummary = \"t\"\n[server]\nmode = \"model\"\n",
                               "test.toml", "test/nntp");
-  fake_server server(scen, {.session_timeout = 3000ms});
+  fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
   {
     raw_client c(port);

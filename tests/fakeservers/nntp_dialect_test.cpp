@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fakeservers/fake_server.hpp"
+#include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers::nntp {
@@ -43,7 +44,7 @@ mode = "model"
 std::vector<connection_record> run(const std::string& toml,
                                    const std::function<void(raw_client&)>& client) {
   auto scen = harness::parse_scenario(toml, "test.toml", "test/nntp");
-  fake_server server(scen, {.session_timeout = 3000ms});
+  fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
   {
     raw_client c(port);
@@ -239,7 +240,7 @@ fault = { kind = "close" }
 TEST(NntpModel, RejectsUnknownModelKeys) {
   auto scen = harness::parse_scenario(std::string(model_head) + "[server.model]\ngrups = []\n",
                                       "test.toml", "test/nntp");
-  EXPECT_THROW(validate_server(scen), harness::scenario_error);
+  EXPECT_THROW(test::validate(scen), harness::scenario_error);
 }
 
 TEST(NntpScript, ArticleBlockIsReadRawThroughTheDot) {

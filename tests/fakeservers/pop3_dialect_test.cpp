@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/model/base64.hpp"
+#include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
 
 namespace ph::fakeservers::pop3 {
@@ -24,7 +25,7 @@ harness::scenario model(const std::string& extra = "") {
 
 std::vector<connection_record> run(const harness::scenario& scen,
                                    const std::function<void(raw_client&)>& client) {
-  fake_server server(scen, {.session_timeout = 3000ms});
+  fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
   {
     raw_client c(port);
@@ -237,13 +238,13 @@ reply = "-ERR no CAPA here"
 }
 
 TEST(Pop3Dialect, InvalidModelsNameTheLine) {
-  EXPECT_THROW(validate_server(model("[server.model]\nusers = { u = { messages = [{ size = 1 }] "
-                                     "} }\n")),
+  EXPECT_THROW(test::validate(model("[server.model]\nusers = { u = { messages = [{ size = 1 }] "
+                                    "} }\n")),
                harness::scenario_error);
-  EXPECT_THROW(validate_server(model("[server.model]\nmailboxes = 1\n")), harness::scenario_error);
-  EXPECT_THROW(validate_server(model("[server.model]\nin_use = [\"nobody\"]\n")),
+  EXPECT_THROW(test::validate(model("[server.model]\nmailboxes = 1\n")), harness::scenario_error);
+  EXPECT_THROW(test::validate(model("[server.model]\nin_use = [\"nobody\"]\n")),
                harness::scenario_error);
-  EXPECT_NO_THROW(validate_server(model()));
+  EXPECT_NO_THROW(test::validate(model()));
 }
 
 }  // namespace

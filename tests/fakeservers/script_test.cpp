@@ -1,4 +1,5 @@
 #include "fakeservers/engine/script.hpp"
+#include "tests/fakeservers/dialect_of.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,7 @@ harness::scenario script_with(const std::string& step) {
 }
 
 std::vector<script_step> steps_of(const std::string& step) {
-  return parse_script(script_with(step), *find_dialect("smtp"));
+  return parse_script(script_with(step), test::dialect_of("smtp"));
 }
 
 // The scenario_error parsing `step` throws ("" if none).

@@ -18,6 +18,7 @@
 #include "fakeservers/engine/server_config.hpp"
 #include "fakeservers/engine/session.hpp"
 #include "harness/model/scenario.hpp"
+#include "harness/protocols.hpp"
 
 namespace ph::fuzz {
 namespace {
@@ -35,7 +36,7 @@ struct served {
 served load(std::string_view toml) {
   served s;
   s.scen = harness::parse_scenario(std::string(toml), "fuzz.toml", "");
-  s.cfg = fakeservers::compile_server(s.scen);
+  s.cfg = fakeservers::compile_server(*harness::find_protocol(s.scen.protocol)->dialect, s.scen);
   return s;
 }
 

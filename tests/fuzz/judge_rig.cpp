@@ -8,6 +8,7 @@
 
 #include "harness/model/scenario.hpp"
 #include "harness/model/transcript.hpp"
+#include "harness/protocols.hpp"
 #include "harness/rules/rule.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
@@ -86,8 +87,9 @@ int run_judge(std::string_view protocol, const std::uint8_t* data, std::size_t s
     t.events.push_back(std::move(e));
     in.remove_prefix(3 + length);
   }
-  const auto results = harness::rules::judge(protocol, {t}, ctx);
-  check(results.size() == harness::rules::rules_for(protocol).size(), "one result per rule");
+  const auto rules = harness::find_protocol(protocol)->rules();
+  const auto results = harness::rules::judge(rules, {t}, ctx);
+  check(results.size() == rules.size(), "one result per rule");
   for (const auto& r : results)
     for (const auto& ev : r.evidence)
       check(ev.event >= -1 && ev.event < static_cast<int>(t.events.size()),

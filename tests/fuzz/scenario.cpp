@@ -7,6 +7,7 @@
 #include <string>
 
 #include "fakeservers/fake_server.hpp"
+#include "harness/driver.hpp"
 #include "harness/model/scenario.hpp"
 #include "harness/protocols.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
@@ -16,10 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const scenario scen = parse_scenario(std::string(ph::fuzz::bytes(data, size)), "fuzz.toml", "");
     (void)scen.where("/server/step/0/expect");
-    const protocol_entry* p = find_protocol(scen.protocol);
+    const protocol_row* p = find_protocol(scen.protocol);
     if (p == nullptr) return 0;
-    ph::fakeservers::validate_server(scen);
-    p->client_driver.validate(scen);
+    ph::fakeservers::validate_server(*p->dialect, scen);
+    p->client_driver->validate(scen);
   } catch (const scenario_error&) {
   }
   return 0;

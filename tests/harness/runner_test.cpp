@@ -42,6 +42,21 @@ TEST(Runner, RunsAScenarioEndToEnd) {
   ASSERT_EQ(r.connections.size(), 1u);
   EXPECT_GT(r.connections[0].bytes(direction::client_to_server), 0u);
   EXPECT_FALSE(r.rules.empty());
+  // The reports mask the credential forms of the protocol's registry row.
+  EXPECT_TRUE(r.redaction.auth);
+  EXPECT_FALSE(r.redaction.pass);
+  EXPECT_EQ(r.redaction.continuations, std::vector<std::string_view>{"334"});
+}
+
+TEST(Runner, AnUnknownProtocolIsAnErrorNamingIt) {
+  auto r = run_scenario_file(
+      write_temp("gopher.toml",
+                 "protocol = \"gopher\"\nsummary = \"x\"\n[server]\nmode = \"model\"\n"),
+      {});
+  EXPECT_EQ(r.final, verdict::error);
+  ASSERT_FALSE(r.problems.empty());
+  EXPECT_NE(r.problems[0].find("gopher.toml:1: unknown protocol 'gopher'"), std::string::npos)
+      << r.problems[0];
 }
 
 TEST(Runner, ResultsCarryTagsExpectationsAndTheScriptTrace) {

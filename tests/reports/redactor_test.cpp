@@ -20,10 +20,10 @@ std::vector<std::string> data_of(const harness::transcript& t) {
 
 // The redacted bytes of each event. The redactor maps events one to one: a count that differs
 // is a failure, and the result is padded so that tests indexing it never read past the end.
-std::vector<std::string> redacted(std::vector<harness::event> events, std::string protocol,
+std::vector<std::string> redacted(std::vector<harness::event> events, std::string_view protocol,
                                   std::vector<std::string> secrets = {}) {
   auto out =
-      data_of(redactor(std::move(secrets), std::move(protocol)).apply(one_connection(events)));
+      data_of(redactor(std::move(secrets), forms_of(protocol)).apply(one_connection(events)));
   EXPECT_EQ(out.size(), events.size()) << "the redactor changed the number of events";
   out.resize(std::max(out.size(), events.size()), "(missing event)");
   return out;
@@ -117,7 +117,11 @@ TEST(Redactor, HttpAuthorizationHeader) {
 TEST(Redactor, ProtocolSelectsForms) {
   // An SMTP message body line that happens to start with PASS is not a POP3 command.
   EXPECT_EQ(redacted({c(0, "PASS the salt\r\n")}, "smtp")[0], "PASS the salt\r\n");
-  EXPECT_EQ(redacted({c(0, "PASS the salt\r\n")}, "")[0], "PASS ***\r\n");
+  EXPECT_EQ(redacted({c(0, "PASS the salt\r\n")}, "pop3")[0], "PASS ***\r\n");
+  // The forms are what the redactor is given, whatever the result names.
+  EXPECT_EQ(
+      redactor({}, {.pass = true}).apply(one_connection({c(0, "PASS x\r\n")})).events[0].bytes,
+      "PASS ***\r\n");
 }
 
 TEST(Redactor, ChannelsAreIndependent) {
@@ -131,7 +135,7 @@ TEST(Redactor, KeepsEventsAndMasksNoteText) {
       ev(event_kind::note, direction::server_to_client, 20, "client sent hunter2"),
       ev(event_kind::close, direction::client_to_server, 30, ""),
   });
-  const harness::transcript out = redactor({"hunter2"}, "smtp").apply(t);
+  const harness::transcript out = redactor({"hunter2"}, forms_of("smtp")).apply(t);
   ASSERT_EQ(out.events.size(), 3u);
   EXPECT_EQ(out.events[1].bytes, "client sent ***");
   EXPECT_EQ(out.events[1].kind, event_kind::note);
@@ -140,7 +144,7 @@ TEST(Redactor, KeepsEventsAndMasksNoteText) {
 }
 
 TEST(Redactor, FreeText) {
-  const redactor red({"hunter2"}, "smtp");
+  const redactor red({"hunter2"}, forms_of("smtp"));
   EXPECT_EQ(red.apply("got hunter2"), "got ***");
   EXPECT_EQ(red.apply("AUTH PLAIN abc\r\n"), "AUTH PLAIN ***\r\n");
   EXPECT_EQ(red.apply("line 1\nAUTH LOGIN Ym9i"), "line 1\nAUTH LOGIN ***");
@@ -150,16 +154,20 @@ TEST(Redactor, FreeText) {
             "the server did not offer AUTH PLAIN yet");
 }
 
-TEST(Redactor, FromResultUsesItsSecretsAndProtocol) {
+TEST(Redactor, FromResultUsesItsSecretsAndForms) {
   harness::scenario_result r = result_with({c(0, "APOP user-1 d\r\n")}, "pop3");
   r.secrets = {"user-1"};
   const auto out = data_of(redactor(r).apply(r.connections[0]));
   EXPECT_EQ(out[0], "APOP *** ***\r\n");
+  // The forms come with the result (the runner copies its protocol's row), not from its name.
+  r.redaction = {};
+  r.secrets.clear();
+  EXPECT_EQ(data_of(redactor(r).apply(r.connections[0]))[0], "APOP user-1 d\r\n");
 }
 
 TEST(Redactor, ShortSecretsAreMaskedOnlyInCredentialLines) {
   // The test password "test" must not blank out every "client.test".
-  const redactor red({"test"}, "smtp");
+  const redactor red({"test"}, forms_of("smtp"));
   EXPECT_EQ(red.apply("MAIL FROM:<a@client.test>"), "MAIL FROM:<a@client.test>");
   EXPECT_EQ(red.apply("AUTH PLAIN AHRlc3QAdGVzdA==\r\n"), "AUTH PLAIN ***\r\n");
 }

@@ -6,6 +6,7 @@
 
 #include "harness/model/result.hpp"
 #include "harness/model/transcript.hpp"
+#include "harness/protocols.hpp"
 
 namespace ph::reports::testing {
 
@@ -42,11 +43,18 @@ inline harness::transcript one_connection(std::vector<harness::event> events) {
   return t;
 }
 
+// The credential forms of a protocol's registry row, as the runner gives them to a result.
+inline harness::redaction_forms forms_of(std::string_view protocol) {
+  const harness::protocol_row* row = harness::find_protocol(protocol);
+  return row ? row->redaction : harness::redaction_forms{};
+}
+
 inline harness::scenario_result result_with(std::vector<harness::event> events,
                                             std::string protocol = "smtp") {
   harness::scenario_result r;
   r.id = protocol + "/sample";
   r.file = "scenarios/" + protocol + "/sample.toml";
+  r.redaction = forms_of(protocol);
   r.protocol = std::move(protocol);
   r.summary = "a sample";
   r.duration = 12345us;

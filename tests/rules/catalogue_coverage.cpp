@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/protocols.hpp"
 #include "harness/rules/rule.hpp"
 
 namespace {
@@ -102,7 +103,7 @@ int main(int argc, char** argv) {
   std::size_t total = 0;
   std::size_t both = 0;
   std::set<std::string> catalogue;
-  for (const auto* r : ph::harness::rules::all_rules()) {
+  for (const auto* r : ph::harness::all_rules()) {
     const std::string& id = r->info().id;
     if (!catalogue.insert(id).second) continue;
     ++total;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "harness/model/digest.hpp"
+#include "tests/rules/rule_test_support.hpp"
 #include "tests/rules/smtp_test_support.hpp"
 
 namespace ph::harness::rules {
@@ -55,7 +56,7 @@ TEST(Evidence, AHugeCommandLineGivesASmallVerdict) {
   b.client(line);
   const int sent = b.last();
   b.server("500 5.5.6 Line too long\r\n").client("QUIT\r\n").server("221 bye\r\n").client_close();
-  const auto results = judge("smtp", {b.get()}, context{});
+  const auto results = judge(rule_testing::rules_of("smtp"), {b.get()}, context{});
 
   const rule_result& len = result_of(results, "SMTP-LEN-CMD");
   ASSERT_EQ(len.result, outcome::fail);
@@ -99,7 +100,7 @@ elided_case elided_smtp() {
 
 TEST(ElidedTranscript, AFindingOnRecordedBytesStandsAndSaysWhereTheCutIs) {
   const elided_case c = elided_smtp();
-  const auto results = judge("smtp", {c.t}, context{});
+  const auto results = judge(rule_testing::rules_of("smtp"), {c.t}, context{});
   const rule_result& len = result_of(results, "SMTP-LEN-CMD");
   ASSERT_EQ(len.result, outcome::fail);
   EXPECT_EQ(len.evidence.front().event, c.mail);
@@ -112,9 +113,12 @@ TEST(ElidedTranscript, AFindingPastTheCutIsNotApplicable) {
   // Without the elision, closing without QUIT breaks SMTP-QUIT at the close event.
   transcript whole = c.t;
   whole.elided.reset();
-  ASSERT_EQ(result_of(judge("smtp", {whole}, context{}), "SMTP-QUIT").result, outcome::fail);
+  ASSERT_EQ(
+      result_of(judge(rule_testing::rules_of("smtp"), {whole}, context{}), "SMTP-QUIT").result,
+      outcome::fail);
 
-  const auto results = judge("smtp", {c.t}, context{});  // quit refers into it
+  const auto results =
+      judge(rule_testing::rules_of("smtp"), {c.t}, context{});  // quit refers into it
   const rule_result& quit = result_of(results, "SMTP-QUIT");
   EXPECT_EQ(quit.result, outcome::not_applicable);
   EXPECT_TRUE(quit.evidence.empty());
@@ -125,9 +129,12 @@ TEST(ElidedTranscript, APassOnlyCoversWhatWasRecorded) {
   elided_case c = elided_smtp();
   transcript whole = c.t;
   whole.elided.reset();
-  ASSERT_EQ(result_of(judge("smtp", {whole}, context{}), "SMTP-CRLF").result, outcome::pass);
+  ASSERT_EQ(
+      result_of(judge(rule_testing::rules_of("smtp"), {whole}, context{}), "SMTP-CRLF").result,
+      outcome::pass);
 
-  const auto results = judge("smtp", {c.t}, context{});  // crlf refers into it
+  const auto results =
+      judge(rule_testing::rules_of("smtp"), {c.t}, context{});  // crlf refers into it
   const rule_result& crlf = result_of(results, "SMTP-CRLF");
   EXPECT_EQ(crlf.result, outcome::not_applicable);
   EXPECT_NE(crlf.message.find("the rest unseen"), std::string::npos) << crlf.message;

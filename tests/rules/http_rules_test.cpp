@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/rules/http_test_support.hpp"
+#include "tests/rules/rule_test_support.hpp"
 
 namespace ph::harness::rules::http {
 namespace {
@@ -24,7 +25,7 @@ TEST(HttpRules, CatalogueHasUniqueIdsSectionsAndSummaries) {
     EXPECT_NE(i.rfc.find("RFC "), std::string::npos) << i.id;
     EXPECT_FALSE(i.summary.empty()) << i.id;
   }
-  EXPECT_EQ(rules_for("http").size(), rules().size());
+  EXPECT_EQ(rule_testing::rules_of("http").size(), rules().size());
 }
 
 TEST(HttpRules, CleanKeepAliveSessionHasNoFailure) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/rules/nntp_test_support.hpp"
+#include "tests/rules/rule_test_support.hpp"
 
 namespace ph::harness::rules::nntp {
 namespace {
@@ -24,7 +25,7 @@ TEST(NntpRules, CatalogueHasUniqueIdsSectionsAndSummaries) {
     EXPECT_FALSE(i.summary.empty()) << i.id;
     EXPECT_FALSE(i.level_text.empty()) << i.id;
   }
-  EXPECT_EQ(rules_for("nntp").size(), rules().size());
+  EXPECT_EQ(rule_testing::rules_of("nntp").size(), rules().size());
 }
 
 TEST(NntpRules, CleanReaderSessionHasNoFailure) {

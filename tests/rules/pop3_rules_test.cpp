@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/rules/pop3_test_support.hpp"
+#include "tests/rules/rule_test_support.hpp"
 
 namespace ph::harness::rules::pop3 {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 using namespace test;
 
 void expect_no_failure(const transcript& t, const context& ctx = {}) {
-  for (const auto& r : judge("pop3", {t}, ctx))
+  for (const auto& r : judge(rule_testing::rules_of("pop3"), {t}, ctx))
     EXPECT_NE(r.result, outcome::fail) << r.rule->id << " " << describe(r);
 }
 
@@ -31,7 +32,7 @@ TEST(Pop3Rules, CatalogueHasUniqueIdsAndMetadata) {
     EXPECT_FALSE(info.summary.empty()) << info.id;
     EXPECT_FALSE(info.level_text.empty()) << info.id;
   }
-  EXPECT_EQ(rules_for("pop3").size(), list.size());
+  EXPECT_EQ(rule_testing::rules_of("pop3").size(), list.size());
 }
 
 TEST(Pop3Rules, CleanSessionHasNoFailure) {
@@ -76,12 +77,12 @@ TEST(Pop3Rules, TruncatedTranscriptsNeverCrash) {
   for (std::size_t n = 0; n <= full.events.size(); ++n) {
     transcript t = full;
     t.events.resize(n);
-    for (const auto& r : judge("pop3", {t}, {}))
+    for (const auto& r : judge(rule_testing::rules_of("pop3"), {t}, {}))
       EXPECT_NE(r.rule, nullptr);
     if (n < full.events.size() && full.events[n].bytes.size() > 1) {
       t.events.push_back(full.events[n]);
       t.events.back().bytes.resize(full.events[n].bytes.size() / 2);
-      for (const auto& r : judge("pop3", {t}, {}))
+      for (const auto& r : judge(rule_testing::rules_of("pop3"), {t}, {}))
         EXPECT_NE(r.rule, nullptr);
     }
   }
@@ -116,7 +117,7 @@ TEST(Pop3Rules, JunkTranscriptsNeverCrash) {
           b.client(bytes);
       }
     }
-    for (const auto& r : judge("pop3", {b.get()}, {}))
+    for (const auto& r : judge(rule_testing::rules_of("pop3"), {b.get()}, {}))
       EXPECT_NE(r.rule, nullptr);
   }
 }

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/protocols.hpp"
 #include "harness/rules/rule.hpp"
 
 namespace ph::harness::rules::rule_testing {
@@ -43,8 +44,18 @@ class observations {
   std::set<std::string> seen_;
 };
 
+// The protocol's rule set as the judge gets it: the `rules` column of its registry row.
+inline std::span<const rule* const> rules_of(std::string_view protocol) {
+  const protocol_row* row = find_protocol(protocol);
+  if (row == nullptr) {
+    ADD_FAILURE() << "no protocol " << protocol;
+    return {};
+  }
+  return row->rules();
+}
+
 inline const rule* find_rule(std::string_view protocol, std::string_view id) {
-  for (const rule* r : rules_for(protocol))
+  for (const rule* r : rules_of(protocol))
     if (r->info().id == id) return r;
   return nullptr;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/rules/rule_test_support.hpp"
 #include "tests/rules/smtp_test_support.hpp"
 
 namespace ph::harness::rules::smtp {
@@ -22,7 +23,7 @@ std::string failures(const std::vector<rule_result>& results) {
 }
 
 std::vector<rule_result> judge_one(const transcript& t) {
-  return judge("smtp", std::vector<transcript>{t}, context{});
+  return judge(rule_testing::rules_of("smtp"), std::vector<transcript>{t}, context{});
 }
 
 TEST(SmtpRules, CatalogueIdsInOrder) {
@@ -45,7 +46,7 @@ TEST(SmtpRules, CatalogueIdsInOrder) {
                                              "SMTP-IMF-SENDER",     "SMTP-IMF-MSGID",
                                              "SMTP-IMF-FIELDS",     "SMTP-IMF-DATE",
                                              "SMTP-IMF-ASCII"};
-  const auto list = rules_for("smtp");
+  const auto list = rule_testing::rules_of("smtp");
   ASSERT_EQ(list.size(), expected.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
     const rule_info& info = list[i]->info();
@@ -130,7 +131,7 @@ TEST(SmtpRules, JudgeMergesConnections) {
   bad_b.client("Subject: x\r\n\r\nhi\r\n.\r\n").server("250 queued\r\n").client_close();
   transcript bad = bad_b.get();
   bad.connection = 2;
-  const auto results = judge("smtp", {good, bad}, context{});
+  const auto results = judge(rule_testing::rules_of("smtp"), {good, bad}, context{});
   const rule_result* quit = nullptr;
   const rule_result* tls = nullptr;
   for (const auto& r : results) {
@@ -154,7 +155,8 @@ TEST(SmtpRules, JudgeKeepsTheStrongerLevelAcrossConnections) {
     t.connection = conn;
     return t;
   };
-  const auto results = judge("smtp", {ehlo("192.0.2.7", 1), ehlo("localhost", 2)}, context{});
+  const auto results = judge(rule_testing::rules_of("smtp"),
+                             {ehlo("192.0.2.7", 1), ehlo("localhost", 2)}, context{});
   for (const auto& r : results) {
     if (r.rule->id != "SMTP-EHLO-ARG") continue;
     ASSERT_EQ(r.result, outcome::fail);

@@ -9,6 +9,7 @@
 #include "clients/nntp/errors.hpp"
 #include "clients/pop3/errors.hpp"
 #include "clients/smtp/errors.hpp"
+#include "harness/driver.hpp"
 #include "harness/protocols.hpp"
 
 namespace ph::harness {
@@ -16,7 +17,7 @@ namespace {
 
 template <class Error>
 nlohmann::json named(std::string_view protocol, const Error& error) {
-  return find_protocol(protocol)->client_driver.describe_error(std::make_exception_ptr(error));
+  return find_protocol(protocol)->client_driver->describe_error(std::make_exception_ptr(error));
 }
 
 TEST(DriverErrorNames, ClientErrorsThatAreNotReplies) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/driver.hpp"
 #include "harness/model/scenario.hpp"
 #include "harness/protocols.hpp"
 
@@ -18,7 +19,7 @@ std::string check(std::string_view protocol, const std::string& body) {
                            body + "[server]\nmode = \"model\"\n";
   const scenario scen = parse_scenario(text, "t.toml", "");
   try {
-    find_protocol(protocol)->client_driver.validate(scen);
+    find_protocol(protocol)->client_driver->validate(scen);
   } catch (const scenario_error& e) {
     return e.what();
   }
