@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Keeps the three implementations apart (STYLE.md): the thing tested (clients/), the puppet
-# (fakeservers/) and the judge (harness/rules/) share no protocol code, and public
-# headers stay free of Asio and OpenSSL. Fails listing every offending include.
+# Keeps the layers' arrows (DESIGN.md "Layers", lowest first: the vocabulary harness/model,
+# clients, fake servers, judge harness/rules, reports, then the harness on top): a layer
+# includes only itself and the layers below it, and the three implementations, the thing tested
+# (clients/), the puppet (fakeservers/) and the judge (harness/rules/), share no protocol code.
+# Public headers stay free of Asio and OpenSSL. Protocol names are matched only by the protocol
+# registry (harness/protocols.cpp). Fails listing every offence.
 set -u
 cd "$(dirname "$0")/.."
 bad=0
@@ -14,11 +17,27 @@ forbid() {  # folder, include pattern, why
     bad=1
   fi
 }
-forbid clients 'harness/|fakeservers/|reports/' "the client under test stands alone"
-forbid fakeservers 'clients/|harness/rules/|reports/' "the fake servers must not share the client's or the judge's parsing"
-forbid harness/rules 'clients/|fakeservers/|reports/' "the judge reads transcripts only"
-forbid harness/model 'clients/|fakeservers/|harness/rules/|reports/|boost/' "the model is plain data"
-forbid reports 'clients/|fakeservers/|harness/rules/|boost/' "reports read the model only"
+# folder, the project folders it may include from (a pattern), why: any other project
+# include (clients/, fakeservers/, harness/, reports/, tests/) is an arrow pointing up or across.
+only() {
+  local hits
+  hits=$(grep -rnE "^\s*#\s*include\s*\"(clients|fakeservers|harness|reports|tests)/" "$1" \
+           --include='*.hpp' --include='*.cpp' 2>/dev/null |
+         grep -vE "^[^:]+:[0-9]+:\s*#\s*include\s*\"($2)")
+  if [ -n "$hits" ]; then
+    echo "layering: $1 may include only $2 ($3):"
+    echo "$hits"
+    bad=1
+  fi
+}
+only harness/model 'harness/model/' "the vocabulary is the bottom layer"
+only clients 'clients/' "the client under test stands alone"
+only fakeservers 'fakeservers/|harness/model/' \
+  "the fake servers use the vocabulary only, and share no parsing with the client or the judge"
+only harness/rules 'harness/rules/|harness/model/' "the judge reads transcripts only"
+only reports 'reports/|harness/model/' "reports read the vocabulary only"
+forbid harness/model 'boost/' "the model is plain data"
+forbid reports 'boost/' "reports read the model only"
 # Public headers of the libraries: no Asio/OpenSSL (compile time, and an ABI-free API).
 for h in clients/*/*.hpp fakeservers/fake_server.hpp; do
   if grep -nE '^\s*#\s*include\s*<(boost/asio|openssl/)' "$h"; then
@@ -26,5 +45,15 @@ for h in clients/*/*.hpp fakeservers/fake_server.hpp; do
     bad=1
   fi
 done
+# No if-chain over protocol names outside the registry: the harness and the reports compare
+# no name with a protocol's (the registry's rows hand each layer what it needs).
+names='"(smtp|pop3|nntp|ftp|http)"'
+hits=$(grep -rnE "(==|!=)\s*$names|$names\s*(==|!=)" harness reports --include='*.hpp' \
+         --include='*.cpp' 2>/dev/null | grep -v '^harness/protocols.cpp:')
+if [ -n "$hits" ]; then
+  echo "layering: a protocol name compared outside the registry (harness/protocols.cpp):"
+  echo "$hits"
+  bad=1
+fi
 [ $bad -eq 0 ] && echo "layering: ok"
 exit $bad
