@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "clients/codec/ascii.hpp"
+
 namespace ph::clients::http {
 namespace {
 
@@ -10,20 +12,9 @@ using sys_clock = std::chrono::system_clock;
 bool is_digit(char c) noexcept {
   return c >= '0' && c <= '9';
 }
-char to_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = to_lower(c);
-  return out;
-}
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return to_lower(x) == to_lower(y);
-         });
-}
+using codec::iequals;
+using codec::lower;
+
 std::string_view trim(std::string_view s) noexcept {
   // RFC 6265 §5.2: WSP (SP and HTAB) is stripped around names and values.
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))

@@ -4,19 +4,6 @@
 
 namespace ph::clients::http {
 
-namespace {
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-}  // namespace
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 void headers::add(std::string name, std::string value) {
   fields_.emplace_back(std::move(name), std::move(value));
 }

@@ -6,10 +6,12 @@
 #include <utility>
 #include <vector>
 
+#include "clients/codec/ascii.hpp"
+
 namespace ph::clients::http {
 
 /// ASCII case-insensitive equality, as field names compare (RFC 9110 §5.1).
-bool iequals(std::string_view a, std::string_view b) noexcept;
+using codec::iequals;
 
 /// An ordered list of header fields with case-insensitive names. Repeated fields are kept in
 /// arrival order; get() joins them with ", " (RFC 9110 §5.3).

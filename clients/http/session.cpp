@@ -4,6 +4,7 @@
 #include <map>
 #include <system_error>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/codec/base64.hpp"
 #include "clients/http/redirect.hpp"
 #include "clients/http/response_parser.hpp"
@@ -16,15 +17,7 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
-}
+using codec::lower;
 
 // Maps a transport failure to the HTTP client's vocabulary.
 [[noreturn]] void rethrow_net(const std::system_error& e, std::string_view doing) {
@@ -99,7 +92,7 @@ std::string basic_credentials(const std::string& user, const std::string& passwo
 }
 
 std::string origin_key(const url::url& u) {
-  return to_lower(u.scheme) + "://" + to_lower(u.host) + ":" + std::to_string(u.effective_port());
+  return lower(u.scheme) + "://" + lower(u.host) + ":" + std::to_string(u.effective_port());
 }
 
 url::url parse_http_url(std::string_view text) {
@@ -109,7 +102,7 @@ url::url parse_http_url(std::string_view text) {
   } catch (const url::invalid_url& e) {
     throw error(errc::invalid_url, "invalid URL \"" + std::string(text) + "\": " + e.what());
   }
-  const std::string scheme = to_lower(u.scheme);
+  const std::string scheme = lower(u.scheme);
   if (scheme != "http" && scheme != "https")
     throw error(errc::invalid_url, "invalid URL \"" + std::string(text) +
                                        "\": scheme must be "
@@ -188,7 +181,7 @@ std::string sanitize_utf8(std::string_view in) {
 std::string response::encoding() const {
   const auto type = headers.get("Content-Type");
   if (!type) return "";
-  const std::string lowered = to_lower(*type);
+  const std::string lowered = lower(*type);
   const auto pos = lowered.find("charset=");
   if (pos != std::string::npos) {
     std::string cs = lowered.substr(pos + 8);
@@ -486,7 +479,7 @@ struct session::impl {
 
   response request(std::string_view method_in, std::string_view url_text,
                    const request_options& ro) {
-    std::string method = to_lower(method_in);
+    std::string method = lower(method_in);
     std::transform(method.begin(), method.end(), method.begin(),
                    [](char c) { return (c >= 'a' && c <= 'z') ? char(c - 'a' + 'A') : c; });
     url::url u = parse_http_url(url_text);

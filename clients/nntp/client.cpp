@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/nntp/article.hpp"
 
 namespace ph::clients::nntp {
@@ -15,12 +16,7 @@ namespace {
 
 constexpr std::size_t max_command_line = 512;  // RFC 3977 §3.1, CRLF included
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using codec::upper;
 
 // The command's name for messages: "GROUP", "AUTHINFO USER", "LIST OVERVIEW.FMT", ...
 std::string verb_of(std::string_view line) {

@@ -4,22 +4,15 @@
 
 #include <fmt/format.h>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/net/errors.hpp"
 #include "clients/nntp/response.hpp"
 
 namespace ph::clients::nntp {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == lower(prefix);
-}
+using codec::lower;
+using codec::starts_with_ci;
 
 std::vector<std::string_view> split_tabs(std::string_view line) {
   std::vector<std::string_view> out;
@@ -78,7 +71,7 @@ article_overview parse_overview_line(std::string_view line, const overview_forma
     std::string_view value = i + 1 < fields.size() ? fields[i + 1] : std::string_view{};
     const std::string& name = fmt[i].name;
     // RFC 3977 §8.4: a full field carries its header name; the standard seven never do.
-    if (fmt[i].full && iequals_prefix(value, name + ":"))
+    if (fmt[i].full && starts_with_ci(value, name + ":"))
       value = trim(value.substr(name.size() + 1));
     if (name == "subject")
       o.subject = value;

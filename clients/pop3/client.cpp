@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/codec/base64.hpp"
 #include "clients/pop3/apop.hpp"
 #include "clients/sasl/mechanisms.hpp"
@@ -16,12 +17,7 @@ namespace {
 // RFC 2449 §4: a command line is at most 255 octets, CRLF included.
 constexpr std::size_t max_command_line = 255;
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using codec::upper;
 
 std::string verb_of(std::string_view line) {
   return upper(line.substr(0, std::min(line.find(' '), line.size())));

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/net/errors.hpp"
 
 namespace ph::clients::pop3 {
@@ -18,19 +19,8 @@ namespace {
                    std::string(what) + ": \"" + excerpt + (line.size() > shown ? "...\"" : "\""));
 }
 
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  return true;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using codec::starts_with_ci;
+using codec::upper;
 
 // Parses a decimal number with no sign, no leading space and no overflow.
 bool parse_number(std::string_view s, std::uint64_t& out) {
@@ -49,10 +39,10 @@ bool is_resp_level_char(char c) {
 response parse_status(std::string_view line) {
   response r;
   std::size_t indicator = 0;
-  if (iequals_prefix(line, "+OK")) {
+  if (starts_with_ci(line, "+OK")) {
     r.ok = true;
     indicator = 3;
-  } else if (iequals_prefix(line, "-ERR")) {
+  } else if (starts_with_ci(line, "-ERR")) {
     indicator = 4;
   } else {
     malformed("not a POP3 status line", line);

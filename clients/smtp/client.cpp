@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/codec/base64.hpp"
 #include "clients/sasl/mechanisms.hpp"
 
@@ -24,12 +25,7 @@ bool has_8bit(std::string_view s) {
   return !is_ascii(s);
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using codec::upper;
 
 // The first word of a command line, for messages ("MAIL", "RCPT", ...).
 std::string verb_of(std::string_view line) {

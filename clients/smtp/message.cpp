@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/codec/base64.hpp"
 #include "clients/smtp/errors.hpp"
 
@@ -26,12 +27,7 @@ bool is_ascii(std::string_view s) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using codec::iequals;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/net/errors.hpp"
 
 namespace ph::clients::smtp {
@@ -19,12 +20,7 @@ bool is_alnum(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using codec::upper;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "clients/codec/ascii.hpp"
+
 namespace ph::clients::url {
 namespace {
 
@@ -27,15 +29,7 @@ bool is_unreserved(char c) noexcept {
 bool is_sub_delim(char c) noexcept {
   return std::string_view("!$&'()*+,;=").find(c) != std::string_view::npos;
 }
-char to_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = to_lower(c);
-  return out;
-}
+using codec::lower;
 
 std::string quoted(std::string_view text) {
   std::string out = "\"";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fakeservers/engine/session.hpp"
+#include "harness/model/ascii.hpp"
 
 namespace ph::fakeservers::http {
 
@@ -46,8 +47,8 @@ std::optional<std::string> dechunk(
     std::string_view raw, std::vector<std::pair<std::string, std::string>>* trailers = nullptr);
 
 // ASCII lower case; case-insensitive comparison; optional whitespace trimmed.
-std::string lower(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
+using harness::ascii::iequals;
+using harness::ascii::lower;
 std::string_view trim_ows(std::string_view v);
 
 // RFC 9110 §5.6.2: a token (tchar).

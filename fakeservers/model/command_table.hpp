@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "fakeservers/engine/session.hpp"
+#include "harness/model/ascii.hpp"
 
 namespace ph::fakeservers {
 
-// ASCII upper case (verbs, keywords).
-std::string upper(std::string s);
+using harness::ascii::upper;  // verbs, keywords
 
 // A command line as a dialect's grammar splits it.
 struct command {

@@ -22,10 +22,4 @@ awaitable<void> run_line_model(session& s, override_state& overrides, line_model
   co_await m.at_eof();
 }
 
-std::string upper(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace ph::fakeservers

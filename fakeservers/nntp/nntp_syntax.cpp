@@ -10,12 +10,6 @@
 
 namespace ph::fakeservers::nntp {
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // RFC 3977 §4: a wildmat is a comma-separated list of patterns, '!' negates, the last
 // pattern that matches decides.
 bool wildmat(const std::string& pattern, const std::string& text) {

@@ -8,9 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include "harness/model/ascii.hpp"
+
 namespace ph::fakeservers::nntp {
 
-std::string lower(std::string s);
+using harness::ascii::lower;
 
 // RFC 3977 §4: a wildmat is a comma-separated list of patterns, '!' negates, the last
 // pattern that matches decides.

@@ -21,28 +21,6 @@ int event_at(const event_map& map, std::size_t offset) {
   return std::prev(it)->second;
 }
 
-char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
-
-std::string to_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = upper(c);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && starts_with_ci(a, b);
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (upper(s[i]) != upper(prefix[i])) return false;
-  return true;
-}
-
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -147,7 +125,7 @@ std::string_view without_crlf(std::string_view raw, bool terminated) {
 verb_arg split_verb(std::string_view line) {
   verb_arg out;
   const std::size_t sp = line.find(' ');
-  out.verb = to_upper(line.substr(0, std::min(sp, max_verb)));
+  out.verb = upper(line.substr(0, std::min(sp, max_verb)));
   if (sp != npos) {
     out.arg = line.substr(sp + 1);
     out.has_arg = true;
@@ -157,7 +135,7 @@ verb_arg split_verb(std::string_view line) {
 
 void capability_list::add(std::string_view line) {
   const std::size_t sp = line.find(' ');
-  std::string name = to_upper(line.substr(0, sp));
+  std::string name = upper(line.substr(0, sp));
   if (name.empty()) return;
   entries[name] = sp == npos ? std::string{} : std::string(line.substr(sp + 1));
 }
@@ -175,7 +153,7 @@ sasl_exchange start_sasl(int command, std::string_view arg) {
   sasl_exchange a;
   a.command = command;
   const std::size_t sp = arg.find(' ');
-  a.mechanism = to_upper(arg.substr(0, sp));
+  a.mechanism = upper(arg.substr(0, sp));
   if (sp != npos) {
     a.has_initial_response = true;
     a.initial_response = arg.substr(sp + 1);

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/model/ascii.hpp"
 #include "harness/model/transcript.hpp"
 
 namespace ph::harness::rules::line {
@@ -37,10 +38,9 @@ int event_at(const event_map& map, std::size_t offset);
 
 // --- ASCII helpers ----------------------------------------------------------------------
 
-char upper(char c);
-std::string to_upper(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
-bool starts_with_ci(std::string_view s, std::string_view prefix);
+using harness::ascii::iequals;
+using harness::ascii::starts_with_ci;
+using harness::ascii::upper;
 bool is_digit(char c);
 // The three leading digits of `line` as a number; 0 when it does not start with three.
 int code_of(std::string_view line);

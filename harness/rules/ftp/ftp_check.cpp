@@ -210,7 +210,7 @@ void check_feat_use(const session& s, const context&, findings& f) {
     for (const ext& e : extensions)
       if (c.verb == e.verb) needed = e.feature;
     if (c.is("OPTS")) {
-      const std::string a = to_upper(c.arg);
+      const std::string a = upper(c.arg);
       needed = a.substr(0, a.find(' ')) == "UTF8" ? "UTF8" : "";
       if (a.substr(0, a.find(' ')) == "MLST") needed = "MLST";
     }

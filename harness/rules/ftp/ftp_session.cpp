@@ -138,7 +138,7 @@ void match_replies(session& s) {
 bool tls_required_text(const reply& r) {
   if (r.code == 534) return true;
   if (r.code != 530) return false;
-  const std::string t = to_upper(r.text());
+  const std::string t = upper(r.text());
   for (std::string_view k : {"TLS", "SSL", "ENCRYPT", "SECURE", "PROTECT"})
     if (t.find(k) != npos) return true;
   return false;
@@ -163,11 +163,11 @@ void track_state(session& s) {
     // A pipelined command with no reply yet is assumed accepted.
     const bool ok = c.final_reply < 0 ? true : (c.code >= 200 && c.code < 300);
     if (c.is("TYPE") && ok) {
-      type = to_upper(c.arg);
+      type = upper(c.arg);
       type_cmd = static_cast<int>(i);
       stale = -1;
     } else if (c.is("PROT") && ok) {
-      const std::string a = to_upper(c.arg);
+      const std::string a = upper(c.arg);
       if (!a.empty()) prot = a[0];
     } else if ((c.is("USER") || c.is("PASS") || c.is("ACCT")) && c.code == 230) {
       logged_in = true;
@@ -195,7 +195,7 @@ void track_state(session& s) {
         if (l.empty() || l[0] != ' ') continue;
         l.remove_prefix(1);
         const std::size_t sp = l.find(' ');
-        f.features[to_upper(l.substr(0, sp))] =
+        f.features[upper(l.substr(0, sp))] =
             sp == npos ? std::string() : std::string(l.substr(sp + 1));
       }
       s.feats.push_back(std::move(f));
@@ -301,12 +301,12 @@ bool command::is_transfer() const {
 }
 
 bool command::is_setup() const {
-  if (verb == "EPSV") return to_upper(arg) != "ALL";
+  if (verb == "EPSV") return upper(arg) != "ALL";
   return verb == "PASV" || verb == "PORT" || verb == "EPRT" || verb == "LPRT" || verb == "LPSV";
 }
 
 bool feat_state::has(std::string_view name) const {
-  return features.count(to_upper(name)) > 0;
+  return features.count(upper(name)) > 0;
 }
 
 const reply* session::reply_of(int r) const {

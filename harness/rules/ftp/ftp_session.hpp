@@ -131,6 +131,6 @@ struct session {
 // malformed input and runs in time linear in the transcript size.
 session parse_session(const transcript& t);
 
-using line::to_upper;
+using line::upper;
 
 }  // namespace ph::harness::rules::ftp

@@ -65,7 +65,7 @@ bool binary_type(std::string_view type) {
 
 // RFC 959 §5.3.2: type-code ::= A [sp form-code] | E [sp form-code] | I | L sp byte-size.
 bool valid_type(std::string_view arg) {
-  const std::string a = to_upper(arg);
+  const std::string a = upper(arg);
   if (a == "I" || a == "A" || a == "E") return true;
   if ((a.size() == 3) && (a[0] == 'A' || a[0] == 'E') && a[1] == ' ')
     return a[2] == 'N' || a[2] == 'T' || a[2] == 'C';
@@ -107,7 +107,7 @@ void check_type(const session& s, const context& ctx, findings& f) {
   }
   if (ctx.scen == nullptr) return;
   for (std::string_view op : {"retr", "stor", "appe"}) {
-    const std::string verb = to_upper(op);
+    const std::string verb = upper(op);
     std::vector<int> cmds;
     for (std::size_t i = 0; i < s.commands.size(); ++i)
       if (s.commands[i].verb == verb) cmds.push_back(static_cast<int>(i));
@@ -220,7 +220,7 @@ void check_epsv_all(const session& s, const context&, findings& f) {
   int all = -1;
   for (std::size_t i = 0; i < s.commands.size(); ++i) {
     const command& c = s.commands[i];
-    if (c.is("EPSV") && to_upper(c.arg) == "ALL") {
+    if (c.is("EPSV") && upper(c.arg) == "ALL") {
       f.applied();
       if (c.code == 0 || (c.code >= 200 && c.code < 300)) all = static_cast<int>(i);
       continue;
@@ -319,7 +319,7 @@ void check_auth_tls(const session& s, const context&, findings& f) {
     const command& c = s.commands[i];
     if (!c.is("AUTH")) continue;
     f.applied();
-    if (to_upper(c.arg) != "TLS")
+    if (upper(c.arg) != "TLS")
       f.fail_weak("AUTH " + excerpt(c.arg, 0, 40) + " requested instead of AUTH TLS", c.first_event,
                   c.raw);
     if (c.code != 234) continue;
@@ -368,7 +368,7 @@ void check_pbsz_prot(const session& s, const context&, findings& f) {
       f.applied();
       if (!c.tls) f.fail("PROT sent before the TLS handshake", c.first_event, c.raw);
       if (!pbsz) f.fail("PROT sent without a preceding PBSZ 0", c.first_event, c.raw);
-      const std::string a = to_upper(c.arg);
+      const std::string a = upper(c.arg);
       if (a != "P" && a != "C") f.fail("PROT level is neither P nor C", c.first_event, c.raw);
     }
   }

@@ -45,8 +45,8 @@ struct stored_cookie {
 };
 
 bool domain_match(std::string host, std::string domain) {  // RFC 6265 §5.1.3
-  host = to_lower(host);
-  domain = to_lower(domain);
+  host = lower(host);
+  domain = lower(domain);
   if (!domain.empty() && domain.front() == '.') domain.erase(0, 1);
   if (host == domain) return true;
   return host.size() > domain.size() && host.ends_with(domain) &&
@@ -83,7 +83,7 @@ stored_cookie parse_set_cookie(std::string_view v, const request& r) {
     const std::size_t next = std::min(v.find(';', pos + 1), v.size());
     const std::string_view av = trim(v.substr(pos + 1, next - pos - 1));
     const std::size_t e = av.find('=');
-    const std::string key = to_lower(trim(av.substr(0, std::min(e, av.size()))));
+    const std::string key = lower(trim(av.substr(0, std::min(e, av.size()))));
     const std::string val = e == npos ? std::string() : std::string(trim(av.substr(e + 1)));
     if (key == "secure") c.secure = true;
     if (key == "path" && val.starts_with("/")) c.path = val;

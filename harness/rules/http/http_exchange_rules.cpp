@@ -153,7 +153,7 @@ void check_referer(const session& s, const context&, findings& f) {
       f.fail("Referer carries userinfo", ev, ref->raw);
     } else if (v.empty() || (sep == npos && v != "about:blank" && !v.starts_with("/"))) {
       f.fail("Referer is not a URI (\"about:blank\" when there is no source)", ev, ref->raw);
-    } else if (!s.tls && to_lower(v).starts_with("https:")) {
+    } else if (!s.tls && lower(v).starts_with("https:")) {
       f.fail_weak("https Referer sent on an unsecured http request", ev, ref->raw);
     }
   }

@@ -114,7 +114,7 @@ void check_field_syntax(const session& s, const context&, findings& f) {
               break;
             }
           }
-          if (list_field(to_lower(fl.name))) {
+          if (list_field(lower(fl.name))) {
             const std::string& v = fl.value;
             std::size_t pos = 0;
             while (pos <= v.size()) {
@@ -140,10 +140,10 @@ void check_dup_fields(const session& s, const context&, findings& f) {
     if (!is_message(r) || !r.head_complete) continue;
     f.applied();
     for (std::size_t k = 0; k < r.fields.size(); ++k) {
-      const std::string n = to_lower(r.fields[k].name);
+      const std::string n = lower(r.fields[k].name);
       if (!singleton(n)) continue;
       for (std::size_t j = 0; j < k; ++j) {
-        if (to_lower(r.fields[j].name) == n) {
+        if (lower(r.fields[j].name) == n) {
           f.fail(r.fields[k].name + " sent more than once (not a list field)",
                  event_in(s, r, r.fields[k].offset), r.fields[k].raw);
           break;
@@ -217,7 +217,7 @@ void check_chunked(const session& s, const context&, findings& f) {
       continue;
     }
     for (const auto& t : r.trailers) {
-      const std::string n2 = to_lower(t.name);
+      const std::string n2 = lower(t.name);
       if (std::find(no_trailer.begin(), no_trailer.end(), n2) != no_trailer.end()) {
         f.fail(t.name + " is not allowed in a trailer section", event_in(s, r, t.offset), t.raw);
         break;
@@ -259,7 +259,7 @@ void check_date(const session& s, const context&, findings& f) {
   for (const auto& r : s.requests) {
     if (!is_message(r)) continue;
     for (const auto& fl : r.fields) {
-      const std::string n = to_lower(fl.name);
+      const std::string n = lower(fl.name);
       if (n != "date" && n != "if-modified-since" && n != "if-unmodified-since" && n != "if-range")
         continue;
       if (n == "if-range" && (fl.value.starts_with("\"") || fl.value.starts_with("W/"))) continue;

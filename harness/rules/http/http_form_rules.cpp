@@ -18,9 +18,9 @@ constexpr std::size_t npos = std::string_view::npos;
 // needed quotes and had none.
 std::optional<std::string> boundary_of(std::string_view ct, bool& quoted_ok) {
   quoted_ok = true;
-  const std::string lower = to_lower(ct);
-  if (!lower.starts_with("multipart/form-data")) return std::nullopt;
-  const std::size_t at = lower.find("boundary=");
+  const std::string folded = lower(ct);
+  if (!folded.starts_with("multipart/form-data")) return std::nullopt;
+  const std::size_t at = folded.find("boundary=");
   if (at == npos) return std::string();
   std::string_view b = ct.substr(at + 9);
   if (!b.empty() && b.front() == '"') {
@@ -99,12 +99,12 @@ void check_form_parts(const session& s, const context&, findings& f) {
       for (const std::string& h : p.headers) {
         const std::size_t colon = h.find(':');
         const std::string name =
-            to_lower(trim(std::string_view(h).substr(0, std::min(colon, h.size()))));
+            lower(trim(std::string_view(h).substr(0, std::min(colon, h.size()))));
         const std::string value = colon == npos
                                       ? std::string()
                                       : std::string(trim(std::string_view(h).substr(colon + 1)));
         if (name == "content-disposition") {
-          const std::string lv = to_lower(value);
+          const std::string lv = lower(value);
           if (lv.starts_with("form-data") && lv.find("name=") != npos) disposition = true;
           if (lv.find("filename*") != npos) f.fail("part uses filename* (RFC 7578 §4.2)", ev, h);
         } else if (name == "content-transfer-encoding") {

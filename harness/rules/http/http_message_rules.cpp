@@ -294,7 +294,7 @@ void check_no_userinfo(const session& s, const context&, findings& f) {
     if (absolute_form(r.target) && authority_of(r.target).find('@') != npos)
       f.fail("request-target carries userinfo", r.first_event, r.line);
     for (const auto& fl : r.fields) {
-      const std::string n = to_lower(fl.name);
+      const std::string n = lower(fl.name);
       bool bad = false;
       if (n == "host") bad = fl.value.find('@') != npos;
       if (n == "referer" || n == "origin" || n == "content-location")

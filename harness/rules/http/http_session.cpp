@@ -184,7 +184,7 @@ std::vector<std::string> split_tokens(const std::vector<const field*>& fs) {
     while (pos <= v.size()) {
       const std::size_t comma = std::min(v.find(',', pos), v.size());
       const std::string_view member = trim(std::string_view(v).substr(pos, comma - pos));
-      if (!member.empty()) out.push_back(to_lower(member));
+      if (!member.empty()) out.push_back(lower(member));
       pos = comma + 1;
     }
   }
@@ -456,7 +456,7 @@ std::vector<std::string> request::tokens(std::string_view name) const {
 
 bool request::has_token(std::string_view name, std::string_view token) const {
   const auto t = tokens(name);
-  return std::find(t.begin(), t.end(), to_lower(token)) != t.end();
+  return std::find(t.begin(), t.end(), lower(token)) != t.end();
 }
 
 bool request::has_content() const {
@@ -477,7 +477,7 @@ std::vector<const field*> response::all(std::string_view name) const {
 
 bool response::has_token(std::string_view name, std::string_view token) const {
   const auto t = split_tokens(all(name));
-  return std::find(t.begin(), t.end(), to_lower(token)) != t.end();
+  return std::find(t.begin(), t.end(), lower(token)) != t.end();
 }
 
 bool response::closes() const {
@@ -519,13 +519,6 @@ session parse_session(const transcript& t) {
   parse_requests(s);
   parse_responses(s);
   return s;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 std::string_view trim(std::string_view s) {

@@ -120,7 +120,7 @@ struct session {
 session parse_session(const transcript& t);
 
 // Case and string helpers the rules share.
-std::string to_lower(std::string_view s);
+using harness::ascii::lower;
 using rules::line::iequals;
 std::string_view trim(std::string_view s);
 // RFC 9110 §5.6.2 token.

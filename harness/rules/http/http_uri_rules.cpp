@@ -60,7 +60,7 @@ std::string remove_dots(std::string_view in) {
 
 std::string host_of(const request& r) {
   const field* h = r.get("host");
-  return h == nullptr ? std::string() : to_lower(h->value);
+  return h == nullptr ? std::string() : lower(h->value);
 }
 
 // RFC 3986 §2.1, §2.3, §2.4, §5.2.4: no dot-segments in the target; percent-encoding done
@@ -84,7 +84,7 @@ void check_uri_encoding(const session& s, const context&, findings& f) {
                     r.line);
         break;
       }
-      if (hex != to_lower(hex) || hex.find_first_of("abcdef") == npos) {
+      if (hex != lower(hex) || hex.find_first_of("abcdef") == npos) {
         const bool unreserved = (v >= 'A' && v <= 'Z') || (v >= 'a' && v <= 'z') ||
                                 (v >= '0' && v <= '9') || v == '-' || v == '.' || v == '_' ||
                                 v == '~';

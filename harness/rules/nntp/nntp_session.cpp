@@ -129,7 +129,7 @@ class parser {
     std::size_t k = 0;
     while (k < line.size() && !is_sep(line[k]))
       ++k;
-    t.verb = to_upper(line.substr(0, std::min(k, max_verb)));
+    t.verb = upper(line.substr(0, std::min(k, max_verb)));
     while (k < line.size() && is_sep(line[k]))
       ++k;
     t.arg = line.substr(k);
@@ -146,7 +146,7 @@ class parser {
       for (const auto& l : r->block) {
         auto w = words(l);
         if (w.empty()) continue;
-        std::string label = to_upper(w.front());
+        std::string label = upper(w.front());
         w.erase(w.begin());
         c.labels[label] = std::move(w);
       }
@@ -227,15 +227,15 @@ std::string turn::sub() const {
   std::size_t k = 0;
   while (k < arg.size() && !is_sep(arg[k]))
     ++k;
-  return to_upper(std::string_view(arg).substr(0, k));
+  return upper(std::string_view(arg).substr(0, k));
 }
 
 bool caps_list::has(std::string_view label) const {
-  return labels.find(to_upper(label)) != labels.end();
+  return labels.find(upper(label)) != labels.end();
 }
 
 bool caps_list::has_arg(std::string_view label, std::string_view arg) const {
-  auto it = labels.find(to_upper(label));
+  auto it = labels.find(upper(label));
   if (it == labels.end()) return false;
   return std::any_of(it->second.begin(), it->second.end(),
                      [&](const std::string& a) { return iequals(a, arg); });

@@ -10,7 +10,7 @@ namespace {
 constexpr std::size_t npos = std::string_view::npos;
 
 using line::starts_with_ci;
-using line::to_upper;
+using line::upper;
 
 status status_of(std::string_view line) {
   // RFC 1939 §3 makes servers send the indicators in upper case; reading them
@@ -205,7 +205,7 @@ std::vector<std::string> capa_state::sasl() const {
   while (pos < p.size()) {
     const std::size_t sp = p.find(' ', pos);
     const std::string_view w = std::string_view(p).substr(pos, sp == npos ? npos : sp - pos);
-    if (!w.empty()) out.push_back(to_upper(w));
+    if (!w.empty()) out.push_back(upper(w));
     if (sp == npos) break;
     pos = sp + 1;
   }

@@ -41,7 +41,7 @@ int mail_for_block(const session& s, const data_block& b) {
 }
 
 std::vector<std::string> extensions_for_param(std::string_view keyword, std::string_view value) {
-  const std::string k = to_upper(keyword);
+  const std::string k = upper(keyword);
   if (k == "BODY") {
     if (iequals(value, "BINARYMIME")) return {"BINARYMIME"};
     return {"8BITMIME", "BINARYMIME"};  // RFC 6152 §2; RFC 3030 §3 implies it
@@ -60,7 +60,7 @@ std::vector<std::string> auth_mechanisms(const ehlo_state& e) {
     while (pos < text.size()) {
       const std::size_t sp = text.find(' ', pos);
       const std::string_view w = text.substr(pos, sp == std::string_view::npos ? sp : sp - pos);
-      if (!w.empty()) out.push_back(to_upper(w));
+      if (!w.empty()) out.push_back(upper(w));
       if (sp == std::string_view::npos) break;
       pos = sp + 1;
     }

@@ -108,7 +108,7 @@ void check_pipe_status(const session& s, const context&, findings& f) {
     const data_block& b = s.blocks[static_cast<std::size_t>(t.block)];
     const int content_event = b.content >= 0 ? at(s, b.content).first_event : -1;
     const std::string_view first_line = std::string_view(b.raw).substr(0, b.raw.find("\r\n"));
-    const std::string up = to_upper(first_line);
+    const std::string up = upper(first_line);
     if (up == "RSET" || up == "QUIT" || up == "NOOP" || up.rfind("MAIL FROM:", 0) == 0 ||
         up.rfind("RCPT TO:", 0) == 0) {
       f.fail("354 to DATA was not checked: the command '" + std::string(first_line) +

@@ -263,7 +263,7 @@ void check_8bit(const session& s, const context&, findings& f) {
     const int mail = mail_for_block(s, b);
     const path_arg p = mail >= 0 ? path_of(at(s, mail)) : path_arg{};
     const esmtp_param* body = param(p, "BODY");
-    const std::string value = body != nullptr ? to_upper(body->value) : std::string{};
+    const std::string value = body != nullptr ? upper(body->value) : std::string{};
     if (value == "BINARYMIME" && !b.bdat)
       f.fail("BODY=BINARYMIME content sent with DATA instead of BDAT", at(s, b.command).first_event,
              at(s, b.command).raw);

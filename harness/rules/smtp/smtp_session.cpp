@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-using line::to_upper;
+using line::upper;
 
 // The segment's replies (RFC 5321 §4.2.1), appended to the session's.
 void parse_replies(session& s, int si) {
@@ -39,7 +39,7 @@ bool parse_bdat(std::string_view arg, std::uint64_t& size, bool& last) {
   if (ec != std::errc{} || p != num.data() + num.size()) return false;
   last = false;
   if (sp == npos) return true;
-  if (to_upper(arg.substr(sp + 1)) != "LAST") return false;
+  if (upper(arg.substr(sp + 1)) != "LAST") return false;
   last = true;
   return true;
 }

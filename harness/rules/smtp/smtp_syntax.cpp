@@ -122,7 +122,7 @@ void parse_params(std::string_view rest, path_arg& out) {
     esmtp_param p;
     p.raw = tok;
     const std::size_t eq = tok.find('=');
-    p.keyword = to_upper(tok.substr(0, eq));
+    p.keyword = upper(tok.substr(0, eq));
     if (eq != npos) {
       p.has_value = true;
       p.value = tok.substr(eq + 1);

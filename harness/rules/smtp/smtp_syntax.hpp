@@ -15,7 +15,7 @@
 namespace ph::harness::rules::smtp {
 
 using line::iequals;
-using line::to_upper;
+using line::upper;
 
 // RFC 5321 §4.1.2 sub-domain: letters, digits and inner hyphens, 1-63 octets. With
 // allow_utf8, octets >= 0x80 count as letters (RFC 6531 U-labels).
