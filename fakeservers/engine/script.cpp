@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include <openssl/evp.h>
-
 #include <charconv>
 #include <cstring>
 
@@ -372,16 +370,6 @@ std::string generated_bytes(std::size_t n) {
     out[i] = static_cast<char>(i);
   for (std::size_t have = period; have < n; have *= 2)
     std::memcpy(out.data() + have, out.data(), std::min(have, n - have));
-  return out;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned i = 0; i < n; ++i)
-    out += fmt::format("{:02x}", digest[i]);
   return out;
 }
 

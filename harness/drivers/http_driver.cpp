@@ -6,13 +6,13 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include "clients/http/errors.hpp"
 #include "clients/http/session.hpp"
 #include "harness/drivers/op_table.hpp"
 #include "harness/drivers/session_core.hpp"
 #include "harness/model/base64.hpp"
+#include "harness/model/digest.hpp"
 
 namespace ph::harness::drivers {
 
@@ -24,15 +24,7 @@ namespace {
 // Largest body whose text (and json) goes into a step's outcome.
 constexpr std::size_t max_text = std::size_t{1} << 20;
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i)
-    out += fmt::format("{:02x}", digest[i]);
-  return out;
-}
+using harness::sha256_hex;
 
 // Scalars as form values: strings as they are, anything else as its JSON text (true, 3, ...).
 std::string scalar_text(const json& v) {
