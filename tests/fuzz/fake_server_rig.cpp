@@ -19,6 +19,7 @@
 #include "fakeservers/engine/session.hpp"
 #include "harness/model/scenario.hpp"
 #include "harness/protocols.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
 
 namespace ph::fuzz {
 namespace {
@@ -138,14 +139,23 @@ int run_fake_server(const fake_server_scenarios& scenarios, const std::uint8_t* 
   const std::size_t piece = (data[0] & 0x7f) == 0 ? size : (data[0] & 0x7f);
   const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
 
+  // A signal (libFuzzer's timers) can interrupt a blocking connect or accept: try again, on a
+  // fresh socket for connect; a half-made connection that still arrives is skipped below.
   tcp::socket client(r.io);
-  client.connect(r.acceptor.local_endpoint());
+  boost::system::error_code ec;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    client.close(ec);
+    client.connect(r.acceptor.local_endpoint(), ec);
+    if (ec != asio::error::interrupted) break;
+  }
+  check(!ec, "the rig's client cannot connect to its own listener");
   tcp::socket server(r.io);
   // An active-mode data connection of an earlier input (PORT naming this port) may be queued
   // first: skip to the rig's own client.
   while (true) {
-    r.acceptor.accept(server);
-    boost::system::error_code ec;
+    r.acceptor.accept(server, ec);
+    if (ec == asio::error::interrupted) continue;
+    check(!ec, "the rig's listener cannot accept");
     if (server.remote_endpoint(ec) == client.local_endpoint()) break;
     server.close();
   }
