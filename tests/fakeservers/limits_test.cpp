@@ -2,6 +2,7 @@
 // reply its RFC allows) and the transcript limit.
 
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -58,6 +59,12 @@ struct dialect_case {
   std::string next;       // a command the server then answers ...
   std::string next_code;  // ... with this
 };
+
+// The protocol names the case in test output and in CTest's test names (which would otherwise
+// carry the struct's raw bytes, pointers included, and change from build to build).
+void PrintTo(const dialect_case& d, std::ostream* os) {
+  *os << d.protocol;
+}
 
 class LineLimit : public ::testing::TestWithParam<dialect_case> {};
 
