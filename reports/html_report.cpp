@@ -269,16 +269,9 @@ json html_data(const std::vector<harness::scenario_result>& results, const run_i
   json scenarios = json::array();
   for (const auto& r : results)
     scenarios.push_back(scenario_data(r, options));
-  return {{"run",
-           {{"tool_version", info.tool_version},
-            {"started_at", info.started_at},
-            {"wall_time_ms", ms(info.wall_time)},
-            {"jobs", info.jobs},
-            {"client", info.client},
-            {"hostname", info.hostname},
-            {"command", info.command},
-            {"paths", info.paths},
-            {"redacted", options.redact}}},
+  json run = run_json(info);
+  run["redacted"] = options.redact;
+  return {{"run", std::move(run)},
           {"counts", verdict_counts(results)},
           {"scenarios", std::move(scenarios)}};
 }

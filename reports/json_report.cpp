@@ -169,6 +169,17 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
   return out;
 }
 
+json run_json(const run_info& info) {
+  return {{"tool_version", info.tool_version},
+          {"started_at", info.started_at},
+          {"wall_time_ms", ms(info.wall_time)},
+          {"jobs", info.jobs},
+          {"client", info.client},
+          {"hostname", info.hostname},
+          {"command", info.command},
+          {"paths", info.paths}};
+}
+
 json verdict_counts(const std::vector<harness::scenario_result>& results) {
   json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
   for (const auto& r : results) {
@@ -184,15 +195,7 @@ json json_report(const std::vector<harness::scenario_result>& results, const run
   for (const auto& r : results)
     scenarios.push_back(scenario_json(r, options));
   return {{"schema", "protoharness.report/1"},
-          {"run",
-           {{"tool_version", info.tool_version},
-            {"started_at", info.started_at},
-            {"wall_time_ms", ms(info.wall_time)},
-            {"jobs", info.jobs},
-            {"client", info.client},
-            {"hostname", info.hostname},
-            {"command", info.command},
-            {"paths", info.paths}}},
+          {"run", run_json(info)},
           {"counts", verdict_counts(results)},
           {"scenarios", std::move(scenarios)}};
 }

@@ -19,6 +19,10 @@ namespace ph::reports {
 nlohmann::json json_report(const std::vector<harness::scenario_result>& results,
                            const run_info& info, const render_options& options);
 
+// {tool_version, started_at, wall_time_ms, jobs, client, hostname, command, paths}: the "run"
+// object of report.json and of the HTML view's data (reports/report_reader.hpp reads it back).
+nlohmann::json run_json(const run_info& info);
+
 // {"total": N, "PASS": n, "WARN": n, "FAIL": n, "ERROR": n}
 nlohmann::json verdict_counts(const std::vector<harness::scenario_result>& results);
 
