@@ -34,18 +34,17 @@ class client_session {
   virtual void set_timeout(std::chrono::milliseconds timeout) = 0;
 };
 
-class driver {
- public:
-  virtual ~driver() = default;
+// A protocol's driver: the four functions its harness/drivers/<protocol>_driver.cpp supplies.
+struct driver {
   // Checks [client_options] and every step's op and args (what `protoharness check` reports);
   // throws scenario_error naming file:line.
-  virtual void validate(const scenario& scen) const = 0;
-  virtual std::unique_ptr<client_session> start(const scenario& scen, const endpoint& ep) const = 0;
+  void (*validate)(const scenario& scen);
+  std::unique_ptr<client_session> (*start)(const scenario& scen, const endpoint& ep);
   // The scenario vocabulary's name for an exception thrown by perform(), plus details
   // (code, refused recipients, ...): {"error": "recipients_refused", "message": ...}.
-  virtual nlohmann::json describe_error(std::exception_ptr error) const = 0;
+  nlohmann::json (*describe_error)(std::exception_ptr error);
   // Strings that reports must redact for this scenario (passwords and their encodings).
-  virtual std::vector<std::string> secrets(const scenario& scen) const = 0;
+  std::vector<std::string> (*secrets)(const scenario& scen);
 };
 
 }  // namespace ph::harness

@@ -22,32 +22,27 @@
 namespace ph::harness {
 
 const std::vector<protocol_row>& protocol_table() {
-  static const drivers::smtp_driver smtp;
-  static const drivers::pop3_driver pop3;
-  static const drivers::nntp_driver nntp;
-  static const drivers::ftp_driver ftp;
-  static const drivers::http_driver http;
   // One row per protocol: adding a protocol is its folders and a row here.
   // clang-format off
   static const std::vector<protocol_row> table = {
       {.name = "smtp", .port = 25, .implicit_tls_port = 465, .server_greets = true,
-       .dialect = &fakeservers::smtp::server(), .client_driver = &smtp,
+       .dialect = &fakeservers::smtp::server(), .client_driver = &drivers::smtp_driver,
        .rules = &rules::smtp::rules, .workloads = &bench::smtp_workloads,
        .redaction = {.auth = true, .continuations = {"334"}}},
       {.name = "pop3", .port = 110, .implicit_tls_port = 995, .server_greets = true,
-       .dialect = &fakeservers::pop3::server(), .client_driver = &pop3,
+       .dialect = &fakeservers::pop3::server(), .client_driver = &drivers::pop3_driver,
        .rules = &rules::pop3::rules, .workloads = &bench::pop3_workloads,
        .redaction = {.auth = true, .pass = true, .apop = true, .continuations = {"+"}}},
       {.name = "nntp", .port = 119, .implicit_tls_port = 563, .server_greets = true,
-       .dialect = &fakeservers::nntp::server(), .client_driver = &nntp,
+       .dialect = &fakeservers::nntp::server(), .client_driver = &drivers::nntp_driver,
        .rules = &rules::nntp::rules, .workloads = &bench::nntp_workloads,
        .redaction = {.authinfo = true, .continuations = {"383"}}},
       {.name = "ftp", .port = 21, .implicit_tls_port = 990, .server_greets = true,
-       .dialect = &fakeservers::ftp::server(), .client_driver = &ftp,
+       .dialect = &fakeservers::ftp::server(), .client_driver = &drivers::ftp_driver,
        .rules = &rules::ftp::rules, .workloads = &bench::ftp_workloads,
        .redaction = {.auth = true, .pass = true, .continuations = {"334", "335"}}},
       {.name = "http", .port = 80, .implicit_tls_port = 443, .server_greets = false,
-       .dialect = &fakeservers::http::server(), .client_driver = &http,
+       .dialect = &fakeservers::http::server(), .client_driver = &drivers::http_driver,
        .rules = &rules::http::rules, .workloads = &bench::http_workloads,
        .redaction = {.http = true}},
   };

@@ -223,9 +223,7 @@ const op_table<ftp_session>& ftp_session::ops() {
   return table;
 }
 
-}  // namespace
-
-void ftp_driver::validate(const scenario& scen) const {
+void validate(const scenario& scen) {
   check_client_options(scen, "FTP", wording::quoted,
                        {{"timeout_ms", false, arg_kind::count},
                         {"tls", false, arg_kind::string, &explicit_or_implicit},
@@ -237,11 +235,7 @@ void ftp_driver::validate(const scenario& scen) const {
   ftp_session::ops().catalogue().check(scen);
 }
 
-std::unique_ptr<client_session> ftp_driver::start(const scenario& scen, const endpoint& ep) const {
-  return std::make_unique<ftp_session>(scen, ep);
-}
-
-json ftp_driver::describe_error(std::exception_ptr error) const {
+json describe_error(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const ftp::transient_error& e) {
@@ -264,7 +258,7 @@ json ftp_driver::describe_error(std::exception_ptr error) const {
   }
 }
 
-std::vector<std::string> ftp_driver::secrets(const scenario& scen) const {
+std::vector<std::string> secrets(const scenario& scen) {
   std::vector<std::string> out;
   for (const auto& step : scen.client) {
     if (step.op != "login") continue;
@@ -274,5 +268,10 @@ std::vector<std::string> ftp_driver::secrets(const scenario& scen) const {
   }
   return out;
 }
+
+}  // namespace
+
+constinit const driver ftp_driver = {&validate, &start_session<ftp_session>, &describe_error,
+                                     &secrets};
 
 }  // namespace ph::harness::drivers

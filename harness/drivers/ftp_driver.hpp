@@ -1,16 +1,13 @@
 #pragma once
-// Maps FTP scenario steps to ph::clients::ftp::client calls.
+// FTP scenario steps as ph::clients::ftp::client calls: the ops connect, login, feat, type, pwd,
+// cwd, cdup, list, nlst, mlsd, retr, stor, appe, size, mdtm, mkd, rmd, rename, delete, abort, noop,
+// quit and close, over the data channels [client_options] choose (passive, EPSV, TLS).
 
 #include "harness/driver.hpp"
 
 namespace ph::harness::drivers {
 
-class ftp_driver final : public driver {
- public:
-  void validate(const scenario& scen) const override;
-  std::unique_ptr<client_session> start(const scenario& scen, const endpoint& ep) const override;
-  nlohmann::json describe_error(std::exception_ptr error) const override;
-  std::vector<std::string> secrets(const scenario& scen) const override;
-};
+// The `client_driver` column of FTP's row in harness/protocols.cpp.
+extern const driver ftp_driver;
 
 }  // namespace ph::harness::drivers

@@ -236,9 +236,7 @@ const op_table<http_session>& http_session::ops() {
   return table;
 }
 
-}  // namespace
-
-void http_driver::validate(const scenario& scen) const {
+void validate(const scenario& scen) {
   check_client_options(scen, "HTTP", wording::bare,
                        {{"timeout_ms", false, arg_kind::any},
                         {"tls_verify", false, arg_kind::boolean},
@@ -247,11 +245,7 @@ void http_driver::validate(const scenario& scen) const {
   http_session::ops().catalogue().check(scen);
 }
 
-std::unique_ptr<client_session> http_driver::start(const scenario& scen, const endpoint& ep) const {
-  return std::make_unique<http_session>(scen, ep);
-}
-
-json http_driver::describe_error(std::exception_ptr error) const {
+json describe_error(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const http::http_error& e) {
@@ -263,7 +257,7 @@ json http_driver::describe_error(std::exception_ptr error) const {
   }
 }
 
-std::vector<std::string> http_driver::secrets(const scenario& scen) const {
+std::vector<std::string> secrets(const scenario& scen) {
   std::vector<std::string> out;
   for (const auto& step : scen.client) {
     const json& auth = step.args.is_object() ? step.args.value("auth", json()) : json();
@@ -275,5 +269,10 @@ std::vector<std::string> http_driver::secrets(const scenario& scen) const {
   }
   return out;
 }
+
+}  // namespace
+
+constinit const driver http_driver = {&validate, &start_session<http_session>, &describe_error,
+                                      &secrets};
 
 }  // namespace ph::harness::drivers

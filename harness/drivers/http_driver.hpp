@@ -1,16 +1,12 @@
 #pragma once
-// Maps HTTP scenario steps to ph::clients::http::client calls.
+// HTTP scenario steps as ph::clients::http::session calls: the ops request and its shorthands get,
+// head, post, put, patch, delete and options, raise_for_status and close.
 
 #include "harness/driver.hpp"
 
 namespace ph::harness::drivers {
 
-class http_driver final : public driver {
- public:
-  void validate(const scenario& scen) const override;
-  std::unique_ptr<client_session> start(const scenario& scen, const endpoint& ep) const override;
-  nlohmann::json describe_error(std::exception_ptr error) const override;
-  std::vector<std::string> secrets(const scenario& scen) const override;
-};
+// The `client_driver` column of HTTP's row in harness/protocols.cpp.
+extern const driver http_driver;
 
 }  // namespace ph::harness::drivers

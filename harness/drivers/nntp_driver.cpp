@@ -216,9 +216,7 @@ const op_table<nntp_session>& nntp_session::ops() {
   return table;
 }
 
-}  // namespace
-
-void nntp_driver::validate(const scenario& scen) const {
+void validate(const scenario& scen) {
   check_client_options(scen, "NNTP", wording::argument,
                        {{"timeout_ms", false, arg_kind::any},
                         {"tls", false, arg_kind::any},
@@ -227,11 +225,7 @@ void nntp_driver::validate(const scenario& scen) const {
   nntp_session::ops().catalogue().check(scen);
 }
 
-std::unique_ptr<client_session> nntp_driver::start(const scenario& scen, const endpoint& ep) const {
-  return std::make_unique<nntp_session>(scen, ep);
-}
-
-json nntp_driver::describe_error(std::exception_ptr error) const {
+json describe_error(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const nntp::temporary_error& e) {
@@ -243,7 +237,7 @@ json nntp_driver::describe_error(std::exception_ptr error) const {
   }
 }
 
-std::vector<std::string> nntp_driver::secrets(const scenario& scen) const {
+std::vector<std::string> secrets(const scenario& scen) {
   std::vector<std::string> out;
   for (const auto& step : scen.client) {
     if (step.op != "authinfo") continue;
@@ -252,5 +246,10 @@ std::vector<std::string> nntp_driver::secrets(const scenario& scen) const {
   }
   return out;
 }
+
+}  // namespace
+
+constinit const driver nntp_driver = {&validate, &start_session<nntp_session>, &describe_error,
+                                      &secrets};
 
 }  // namespace ph::harness::drivers

@@ -1,16 +1,13 @@
 #pragma once
-// Maps NNTP scenario steps to ph::clients::nntp::client calls.
+// NNTP scenario steps as ph::clients::nntp::client calls: the ops connect, capabilities,
+// mode_reader, starttls, authinfo, group, listgroup, article/head/body/stat, next, last,
+// over/xover, list, newgroups, newnews, date, help, post, ihave, quit and close.
 
 #include "harness/driver.hpp"
 
 namespace ph::harness::drivers {
 
-class nntp_driver final : public driver {
- public:
-  void validate(const scenario& scen) const override;
-  std::unique_ptr<client_session> start(const scenario& scen, const endpoint& ep) const override;
-  nlohmann::json describe_error(std::exception_ptr error) const override;
-  std::vector<std::string> secrets(const scenario& scen) const override;
-};
+// The `client_driver` column of NNTP's row in harness/protocols.cpp.
+extern const driver nntp_driver;
 
 }  // namespace ph::harness::drivers

@@ -113,9 +113,7 @@ const op_table<pop3_session>& pop3_session::ops() {
   return table;
 }
 
-}  // namespace
-
-void pop3_driver::validate(const scenario& scen) const {
+void validate(const scenario& scen) {
   check_client_options(scen, "POP3", wording::argument,
                        {{"timeout_ms", false, arg_kind::any},
                         {"tls", false, arg_kind::any, &implicit_only},
@@ -124,11 +122,7 @@ void pop3_driver::validate(const scenario& scen) const {
   pop3_session::ops().catalogue().check(scen);
 }
 
-std::unique_ptr<client_session> pop3_driver::start(const scenario& scen, const endpoint& ep) const {
-  return std::make_unique<pop3_session>(scen, ep);
-}
-
-json pop3_driver::describe_error(std::exception_ptr error) const {
+json describe_error(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const pop3::response_error& e) {
@@ -140,7 +134,7 @@ json pop3_driver::describe_error(std::exception_ptr error) const {
   }
 }
 
-std::vector<std::string> pop3_driver::secrets(const scenario& scen) const {
+std::vector<std::string> secrets(const scenario& scen) {
   std::vector<std::string> out;
   for (const auto& step : scen.client) {
     if (step.op != "pass" && step.op != "apop" && step.op != "auth") continue;
@@ -155,5 +149,10 @@ std::vector<std::string> pop3_driver::secrets(const scenario& scen) const {
   }
   return out;
 }
+
+}  // namespace
+
+constinit const driver pop3_driver = {&validate, &start_session<pop3_session>, &describe_error,
+                                      &secrets};
 
 }  // namespace ph::harness::drivers

@@ -1,16 +1,12 @@
 #pragma once
-// Maps POP3 scenario steps to ph::clients::pop3::client calls.
+// POP3 scenario steps as ph::clients::pop3::client calls: the ops connect, capa, stls, user/pass,
+// apop, auth, stat, list, uidl, retr, top, dele, noop, rset, quit and close.
 
 #include "harness/driver.hpp"
 
 namespace ph::harness::drivers {
 
-class pop3_driver final : public driver {
- public:
-  void validate(const scenario& scen) const override;
-  std::unique_ptr<client_session> start(const scenario& scen, const endpoint& ep) const override;
-  nlohmann::json describe_error(std::exception_ptr error) const override;
-  std::vector<std::string> secrets(const scenario& scen) const override;
-};
+// The `client_driver` column of POP3's row in harness/protocols.cpp.
+extern const driver pop3_driver;
 
 }  // namespace ph::harness::drivers

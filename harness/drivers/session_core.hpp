@@ -4,6 +4,7 @@
 // with one, and (line_session) the perform() that runs a step's row of the op table.
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -101,5 +102,11 @@ class line_session : public client_session {
   first_connect connect_;
   Client client_;
 };
+
+// A driver's start(): a new `Session` on `ep`.
+template <class Session>
+std::unique_ptr<client_session> start_session(const scenario& scen, const endpoint& ep) {
+  return std::make_unique<Session>(scen, ep);
+}
 
 }  // namespace ph::harness::drivers

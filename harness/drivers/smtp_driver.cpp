@@ -141,9 +141,7 @@ const op_table<smtp_session>& smtp_session::ops() {
   return table;
 }
 
-}  // namespace
-
-void smtp_driver::validate(const scenario& scen) const {
+void validate(const scenario& scen) {
   check_client_options(scen, "SMTP", wording::argument,
                        {{"timeout_ms", false, arg_kind::any},
                         {"local_hostname", false, arg_kind::any},
@@ -153,11 +151,7 @@ void smtp_driver::validate(const scenario& scen) const {
   smtp_session::ops().catalogue().check(scen);
 }
 
-std::unique_ptr<client_session> smtp_driver::start(const scenario& scen, const endpoint& ep) const {
-  return std::make_unique<smtp_session>(scen, ep);
-}
-
-json smtp_driver::describe_error(std::exception_ptr error) const {
+json describe_error(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const smtp::recipients_refused& e) {
@@ -183,7 +177,7 @@ json smtp_driver::describe_error(std::exception_ptr error) const {
   }
 }
 
-std::vector<std::string> smtp_driver::secrets(const scenario& scen) const {
+std::vector<std::string> secrets(const scenario& scen) {
   std::vector<std::string> out;
   for (const auto& step : scen.client) {
     if (step.op != "login") continue;
@@ -195,5 +189,10 @@ std::vector<std::string> smtp_driver::secrets(const scenario& scen) const {
   }
   return out;
 }
+
+}  // namespace
+
+constinit const driver smtp_driver = {&validate, &start_session<smtp_session>, &describe_error,
+                                      &secrets};
 
 }  // namespace ph::harness::drivers

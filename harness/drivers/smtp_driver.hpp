@@ -1,16 +1,12 @@
 #pragma once
-// Maps SMTP scenario steps to ph::clients::smtp::client calls.
+// SMTP scenario steps as ph::clients::smtp::client calls: the ops connect, ehlo/helo, starttls,
+// login, mail, rcpt, data, send_message, sendmail, vrfy, docmd, noop, rset, quit and close.
 
 #include "harness/driver.hpp"
 
 namespace ph::harness::drivers {
 
-class smtp_driver final : public driver {
- public:
-  void validate(const scenario& scen) const override;
-  std::unique_ptr<client_session> start(const scenario& scen, const endpoint& ep) const override;
-  nlohmann::json describe_error(std::exception_ptr error) const override;
-  std::vector<std::string> secrets(const scenario& scen) const override;
-};
+// The `client_driver` column of SMTP's row in harness/protocols.cpp.
+extern const driver smtp_driver;
 
 }  // namespace ph::harness::drivers
