@@ -1,6 +1,6 @@
 #include "clients/net/line_stream.hpp"
 
-#include "clients/net/stream_impl.hpp"
+#include "clients/net/detail/stream.hpp"
 
 namespace ph::clients::net {
 

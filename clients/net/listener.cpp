@@ -1,4 +1,4 @@
-#include "clients/net/stream_impl.hpp"
+#include "clients/net/detail/stream.hpp"
 
 namespace ph::clients::net {
 

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include <fmt/format.h>
+
 namespace ph::harness::rules::ftp {
 
 namespace {
@@ -30,7 +32,7 @@ void check_crlf(const session& s, const context&, findings& f) {
         std::string_view(c.raw).substr(0, c.terminated ? c.raw.size() - 2 : c.raw.size());
     const std::size_t bad = body.find_first_of("\r\n");
     if (bad != npos) {
-      f.fail(std::string("command line holds a bare ") + (body[bad] == '\n' ? "LF" : "CR"),
+      f.fail(body[bad] == '\n' ? "command line holds a bare LF" : "command line holds a bare CR",
              c.first_event, c.raw);
     } else if (!c.terminated && s.client_ended) {
       f.fail("the client closed the connection inside a command line (no CRLF)", c.first_event,

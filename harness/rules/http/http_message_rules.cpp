@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "harness/rules/http/http_check.hpp"
 
 namespace ph::harness::rules::http {
@@ -196,9 +198,9 @@ void check_target_chars(const session& s, const context&, findings& f) {
         if (k + 2 >= t.size() || !is_hex(t[k + 1]) || !is_hex(t[k + 2]))
           why = "a '%' not followed by two hex digits";
       } else if (std::string_view("\"<>\\^`{|}").find(c) != npos) {
-        why = std::string("the character '") + c + "' (not allowed unencoded in a URI)";
+        why = fmt::format("the character '{}' (not allowed unencoded in a URI)", c);
       } else if ((c == '[' || c == ']') && !absolute_form(t)) {
-        why = std::string("the character '") + c + "' outside an IP literal";
+        why = fmt::format("the character '{}' outside an IP literal", c);
       }
       if (!why.empty()) {
         f.fail("request-target holds " + why, r.first_event, r.line);

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "harness/rules/http/http_check.hpp"
 
 namespace ph::harness::rules::http {
@@ -114,10 +116,10 @@ void check_redirect_method(const session& s, const context&, findings& f) {
     const request& n = s.requests[static_cast<std::size_t>(d.next)];
     if (d.code == 307 || d.code == 308) {
       if (n.method != r.method)
-        f.fail(std::to_string(d.code) + " followed with " + n.method + " instead of " + r.method,
+        f.fail(fmt::format("{} followed with {} instead of {}", d.code, n.method, r.method),
                n.first_event, n.line);
       else if (n.body != r.body)
-        f.fail(std::to_string(d.code) + " followed without the original content", n.first_event,
+        f.fail(fmt::format("{} followed without the original content", d.code), n.first_event,
                n.line);
     } else if (d.code == 303 && n.method != "GET" && n.method != "HEAD") {
       f.fail_weak("303 followed with " + n.method + " instead of GET", n.first_event, n.line);

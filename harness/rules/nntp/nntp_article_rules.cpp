@@ -142,7 +142,7 @@ void check_data_block(const session& s, const context&, findings& f) {
       const bool bare_lf = raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r');
       const bool bare_cr = raw[i] == '\r' && (i + 1 >= raw.size() || raw[i + 1] != '\n');
       if (bare_lf || bare_cr) {
-        f.fail(std::string(bare_lf ? "bare LF" : "bare CR") + " inside the article", wire_event(i),
+        f.fail(bare_lf ? "bare LF inside the article" : "bare CR inside the article", wire_event(i),
                raw.substr(i > 30 ? i - 30 : 0, 60));
         break;
       }

@@ -1,6 +1,7 @@
 #pragma once
-// Inside clients/net only: the socket, TLS and buffer state behind line_stream and listener,
-// and the blocking-with-deadline pattern every wait follows. Not part of the library's API.
+// Inside clients/net only (detail/ is neither installed nor part of the API): the socket, TLS and
+// buffer state behind line_stream and listener, and the blocking-with-deadline pattern every
+// wait follows.
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
