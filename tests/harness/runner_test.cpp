@@ -95,6 +95,7 @@ TEST(Runner, AStepMismatchFails) {
   text.replace(text.find("\"c@blocked.test\" = 550"), 22, "\"c@blocked.test\" = 551");
   auto r = run_scenario_file(write_temp("mismatch.toml", text), {});
   EXPECT_EQ(r.final, verdict::fail);
+  ASSERT_FALSE(r.steps.empty());
   EXPECT_FALSE(r.steps[0].matched);
   EXPECT_NE(r.steps[0].mismatch.find("mismatch.toml:6"), std::string::npos) << r.steps[0].mismatch;
 }

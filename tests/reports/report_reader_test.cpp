@@ -63,6 +63,9 @@ TEST(ReportReader, ReadingBackAndWritingAgainGivesTheSameReport) {
   const auto read = results_from_report(written, &sample_rule);
   ASSERT_EQ(read.size(), 2u);
   EXPECT_EQ(json_report(read, run_info_from_report(written), full), written);
+  ASSERT_FALSE(read[0].connections.empty());
+  ASSERT_FALSE(read[0].connections[0].events.empty());
+  ASSERT_GE(read[0].rules.size(), 2u);
   EXPECT_EQ(read[0].connections[0].events.back().bytes, std::string("\xff\x00 binary", 9));
   EXPECT_EQ(read[0].rules[1].rule, &must_rule);  // the registry's rule, not a copy
 }

@@ -103,6 +103,7 @@ TEST(ElidedTranscript, AFindingOnRecordedBytesStandsAndSaysWhereTheCutIs) {
   const auto results = judge(rule_testing::rules_of("smtp"), {c.t}, context{});
   const rule_result& len = result_of(results, "SMTP-LEN-CMD");
   ASSERT_EQ(len.result, outcome::fail);
+  ASSERT_FALSE(len.evidence.empty());
   EXPECT_EQ(len.evidence.front().event, c.mail);
   EXPECT_NE(len.message.find("transcript cut at event " + std::to_string(c.cut)), std::string::npos)
       << len.message;

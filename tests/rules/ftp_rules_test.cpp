@@ -224,6 +224,24 @@ TEST(FtpRest, RetryAfterAFailedRestartWithoutAFreshRestFails) {
   expect_pass(run("FTP-REST", ok.get()));
 }
 
+// Only a restarted transfer refused before any 1xx leaves its marker in doubt; a retry
+// without REST is fine after a plain refusal, after a restart that started (1xx) and after
+// one that completed.
+TEST(FtpRest, RetryWithoutRestPassesWhenNoMarkerIsInDoubt) {
+  transcript_builder plain = logged_in();
+  plain.cmd("REST 10", "350 restarting at 10").cmd("RETR f", "150 go\r\n226 done");
+  plain.cmd("RETR g", "550 no such file").cmd("RETR g", "550 no such file");
+  expect_pass(run("FTP-REST", plain.get()));
+  transcript_builder started = logged_in();
+  started.cmd("REST 10", "350 restarting at 10").cmd("RETR f", "150 go\r\n426 aborted");
+  started.cmd("RETR f", "150 go\r\n226 done");
+  expect_pass(run("FTP-REST", started.get()));
+  transcript_builder done = logged_in();
+  done.cmd("REST 10", "350 restarting at 10").cmd("RETR f", "226 done");
+  done.cmd("RETR g", "150 go\r\n226 done");
+  expect_pass(run("FTP-REST", done.get()));
+}
+
 TEST(FtpRnfrRnto, OtherCommandBetweenFails) {
   transcript_builder b = logged_in();
   b.cmd("RNFR a", "350 ready").cmd("TYPE I", "200 ok").cmd("RNTO b", "503 bad sequence");

@@ -34,6 +34,7 @@ TEST(HttpSession, SkipsInterimResponsesAndFramesHeadWithoutBody) {
   b.client(get("/")).server("HTTP/1.1 204 No Content\r\n\r\n");
   const session s = parse_session(b.get());
   ASSERT_EQ(s.responses.size(), 3u);
+  ASSERT_EQ(s.requests.size(), 2u);
   EXPECT_EQ(s.requests[0].interim.size(), 1u);
   EXPECT_EQ(s.requests[0].response, 1);
   EXPECT_EQ(s.requests[1].response, 2);

@@ -91,6 +91,7 @@ TEST(Pop3Session, ImplicitTlsGreetingBelongsToTheTlsSegment) {
   const session s = parse_session(b.get());
   EXPECT_EQ(s.greeting_segment, 1);
   ASSERT_EQ(s.turns.size(), 1u);
+  ASSERT_EQ(s.tls.size(), 1u);
   EXPECT_EQ(s.tls[0].command, -1);
 }
 
@@ -109,6 +110,8 @@ TEST(Pop3Session, ResponseCodeIsReadFromBrackets) {
   transcript_builder b;
   b.greet().client("USER a\r\n").server("-ERR [IN-USE] locked\r\n");
   const session s = parse_session(b.get());
+  ASSERT_EQ(s.turns.size(), 1u);
+  ASSERT_GE(s.at(0).response, 0);
   EXPECT_EQ(s.responses[static_cast<std::size_t>(s.at(0).response)].code(), "IN-USE");
 }
 

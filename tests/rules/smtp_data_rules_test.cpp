@@ -31,7 +31,7 @@ TEST(SmtpCrlf, CrlfSplitBetweenReadsPasses) {
 
 // RFC 3207 §4: after 220 to STARTTLS a ClientHello must follow; a client that carries on in
 // plaintext instead is still held to RFC 5321 §2.3.8 for those bytes.
-TEST(SmtpCrlf, BareLfInPlaintextInsteadOfAClientHelloFails) {
+TEST(SmtpCrlf, BareLfOrCrInPlaintextInsteadOfAClientHelloFails) {
   transcript_builder b;
   b.greet_ehlo({"STARTTLS"}).client("STARTTLS\r\n").server("220 ready\r\n").tls_start();
   b.client("EHLO x\n").tls_failed().server_close();
@@ -39,6 +39,12 @@ TEST(SmtpCrlf, BareLfInPlaintextInsteadOfAClientHelloFails) {
   expect_fail(r, "SMTP-CRLF", 6);
   ASSERT_FALSE(r.evidence.empty());
   EXPECT_EQ(r.evidence.front().excerpt, "EHLO x\n");
+  transcript_builder cr;
+  cr.greet_ehlo({"STARTTLS"}).client("STARTTLS\r\n").server("220 ready\r\n").tls_start();
+  cr.client("EHLO x\rQUIT\r\n").tls_failed().server_close();
+  const rule_result rc = run("SMTP-CRLF", cr.get());
+  expect_fail(rc, "SMTP-CRLF", 6);
+  EXPECT_EQ(rc.message.rfind("bare CR", 0), 0u) << describe(rc);
   transcript_builder ok;
   ok.greet_ehlo({"STARTTLS"}).client("STARTTLS\r\n").server("220 ready\r\n").tls_start();
   ok.client("EHLO x\r\n").tls_failed().server_close();

@@ -69,6 +69,8 @@ TEST(SmtpSession, DataBlockIsUnstuffedAndEndsAtTheLoneDot) {
   EXPECT_EQ(blk.message, "Subject: x\r\n\r\n.dot\r\n");
   EXPECT_EQ(s.turns[static_cast<std::size_t>(blk.content)].kind, turn_kind::content);
   EXPECT_EQ(s.turns.back().verb, "NOOP");
+  ASSERT_GE(blk.reply, 0);
+  ASSERT_FALSE(s.replies[static_cast<std::size_t>(blk.reply)].lines.empty());
   EXPECT_EQ(s.replies[static_cast<std::size_t>(blk.reply)].lines[0], "250 queued");
   EXPECT_EQ(s.message_event_at(blk, 14), 9);  // ".dot" came in the first content read
 }
