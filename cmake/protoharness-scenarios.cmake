@@ -16,9 +16,9 @@
 # one generated file, and adding, removing or editing a scenario file reconfigures or
 # regenerates it. A file that does not load still becomes a test, which fails naming why.
 include_guard(GLOBAL)
-if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
-  cmake_minimum_required(VERSION 3.25)  # the build-time run (below) gets today's policies too
-endif()
+# The functions keep the policies they were defined under, whatever the including project sets.
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.25)
 set(_protoharness_scenarios_script "${CMAKE_CURRENT_LIST_FILE}")
 
 # Writes the ctest file `out` from `exe list dir --json`; the selection is in variables
@@ -81,13 +81,6 @@ function(_protoharness_write_if_changed path content)
   file(COPY_FILE "${path}.tmp" "${path}" ONLY_IF_DIFFERENT)
   file(REMOVE "${path}.tmp")
 endfunction()
-
-# Build-time mode: cmake -DPH_EXE=... -DPH_PARAMS=... -DPH_OUT=... -P this file.
-if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
-  include("${PH_PARAMS}")
-  _protoharness_write_tests("${PH_EXE}" "${PH_OUT}")
-  return()
-endif()
 
 function(protoharness_add_scenarios dir)
   cmake_parse_arguments(PARSE_ARGV 1 arg "STRICT" "PROTOHARNESS;CLIENT_CMD;PREFIX;TIMEOUT"
@@ -152,3 +145,10 @@ function(protoharness_add_scenarios dir)
   _protoharness_write_if_changed("${base}_include.cmake" "${include}")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${base}_include.cmake")
 endfunction()
+
+# Build-time mode: cmake -DPH_EXE=... -DPH_PARAMS=... -DPH_OUT=... -P this file.
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
+  include("${PH_PARAMS}")
+  _protoharness_write_tests("${PH_EXE}" "${PH_OUT}")
+endif()
+cmake_policy(POP)
