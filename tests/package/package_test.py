@@ -60,7 +60,7 @@ def case_install_consumer(build, work, cmake, ctest, cpack, consumer_args):
                  "share/protoharness/scenarios/smtp/auth-plain.toml",
                  "share/protoharness/ca/ca.pem"]:
         expect(os.path.exists(os.path.join(prefix, path)), f"{path} is not installed")
-    run([cmake, "-S", os.path.join(SOURCE, "examples", "consumer"), "-B", consumer, "-G", "Ninja",
+    run([cmake, "-S", os.path.join(SOURCE, "examples", "consumer"), "-B", consumer,
          f"-DCMAKE_PREFIX_PATH={prefix}", *consumer_args])
     run([cmake, "--build", consumer])
     print(f"installed into {prefix}, consumer built in {consumer}")
@@ -136,7 +136,7 @@ def case_deb(build, work, cmake, ctest, cpack, consumer_args):
                "--quiet"])
     # The package's CMake files are relocatable: the consumer builds against the unpacked tree.
     consumer = os.path.join(work, "consumer")
-    run([cmake, "-S", os.path.join(SOURCE, "examples", "consumer"), "-B", consumer, "-G", "Ninja",
+    run([cmake, "-S", os.path.join(SOURCE, "examples", "consumer"), "-B", consumer,
          f"-DCMAKE_PREFIX_PATH={os.path.join(root, 'usr')}", *consumer_args])
     run([cmake, "--build", consumer])
     expect(listed_tests(ctest, consumer, "-R", "smtp/starttls-wrong-name") ==
