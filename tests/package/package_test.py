@@ -10,8 +10,9 @@ CASE:
                     exit 0 and a PASS verdict
   consumer-labels   the consumer's scenario tests: named by id, labelled by tag (ctest -N -L),
                     and they pass
-  deb               cpack -G DEB: Depends, contents, the corpus run from the unpacked tree, and
-                    the consumer built against it
+  deb               cpack -G DEB: Depends, contents, the corpus run from the unpacked tree
+                    (only what $PH_DEB_FILTER selects, when set), and the consumer built
+                    against it
 """
 import json
 import os
@@ -132,8 +133,9 @@ def case_deb(build, work, cmake, ctest, cpack, consumer_args):
     root = os.path.join(work, "root")
     run(["dpkg-deb", "-x", deb, root])
     corpus = os.path.join(root, "usr", "share", "protoharness", "scenarios")
+    selection = ["--filter", os.environ["PH_DEB_FILTER"]] if os.environ.get("PH_DEB_FILTER") else []
     out = run([os.path.join(root, "usr", "bin", "protoharness"), "run", corpus, "-j", "2",
-               "--quiet"])
+               "--quiet", *selection])
     # The package's CMake files are relocatable: the consumer builds against the unpacked tree.
     consumer = os.path.join(work, "consumer")
     run([cmake, "-S", os.path.join(SOURCE, "examples", "consumer"), "-B", consumer,
