@@ -17,8 +17,9 @@ endif()
 install(TARGETS protoharness ph_clients ph_asio EXPORT protoharness-targets
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+# detail/ is private to the library's sources (it includes Asio).
 install(DIRECTORY clients/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/protoharness/clients
-        FILES_MATCHING PATTERN "*.hpp")
+        FILES_MATCHING PATTERN "*.hpp" PATTERN detail EXCLUDE)
 install(DIRECTORY scenarios/ DESTINATION ${PH_INSTALL_SCENARIOSDIR})
 # The CA only: the server keys are compiled into the binary, a client under test needs the CA.
 install(FILES fakeservers/certs/ca.pem DESTINATION ${PH_INSTALL_CADIR})
