@@ -9,8 +9,9 @@
 #                                        (scripts/fuzz.sh)
 set -euo pipefail
 
+# dpkg-dev: dpkg-shlibdeps, which fills the Depends of `cpack -G DEB` (tests/package).
 packages=(
-  build-essential cmake ninja-build ccache pkg-config
+  build-essential cmake ninja-build ccache pkg-config dpkg-dev
   libboost1.81-dev libssl-dev openssl
   libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -222,22 +222,47 @@ int cmd_run(const std::vector<std::string>& paths, const selection& sel, int job
   return exit_status(results, strict);
 }
 
-int cmd_list(const std::vector<std::string>& paths, const selection& sel) {
+// --json: an array of {id, file, protocol, mode, summary, tags} for tools (the CMake function
+// protoharness_add_scenarios reads it); a file that does not load is {id, file, error}, so a
+// tool can still name it.
+int cmd_list(const std::vector<std::string>& paths, const selection& sel, bool json) {
   auto found = scenario_files(paths);
   if (!found) return exit_usage;
   harness::run_options opts;
   if (!apply_selection(sel, opts)) return exit_usage;
   int rc = exit_ok;
+  auto entries = nlohmann::json::array();
   for (const auto& file : harness::select_scenario_files(*found, opts)) {
     try {
       auto s = harness::load_scenario(file);
-      std::cout << reports::visible(fmt::format("{:<44} {:<6} {:<7} {}", s.id, s.protocol,
-                                                s.server.value("mode", "?"), s.summary))
-                << "\n";
+      const std::string mode = s.server.value("mode", "?");
+      if (json)
+        entries.push_back({{"id", s.id},
+                           {"file", file},
+                           {"protocol", s.protocol},
+                           {"mode", mode},
+                           {"summary", s.summary},
+                           {"tags", s.tags}});
+      else
+        std::cout << reports::visible(
+                         fmt::format("{:<44} {:<6} {:<7} {}", s.id, s.protocol, mode, s.summary))
+                  << "\n";
     } catch (const std::exception& e) {
-      std::cout << "ERROR " << shown(e) << "\n";
+      if (json)
+        entries.push_back(
+            {{"id", harness::scenario_id_for(file)}, {"file", file}, {"error", e.what()}});
+      else
+        std::cout << "ERROR " << shown(e) << "\n";
       rc = exit_failed;
     }
+  }
+  // One entry a line: still one JSON document, and a diff or grep shows one scenario a line.
+  if (json) {
+    std::cout << "[";
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      std::cout << (i ? ",\n " : "\n ")
+                << entries[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::cout << "\n]\n";
   }
   return rc;
 }
@@ -569,6 +594,9 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "List scenarios");
   list->add_option("paths", list_paths, "Scenario files or folders")->required();
   add_selection(list, list_sel);
+  bool list_json = false;
+  list->add_flag("--json", list_json,
+                 "A JSON array of {id, file, protocol, mode, summary, tags} (for tools)");
 
   std::string merge_out;
   std::vector<std::string> merge_inputs;
@@ -720,7 +748,7 @@ int main(int argc, char** argv) {
       render.color = use_color(color_mode);
       return cmd_run(paths, run_sel, jobs, report_dir, client_cmd, strict, render, verbose, quiet);
     }
-    if (*list) return cmd_list(list_paths, list_sel);
+    if (*list) return cmd_list(list_paths, list_sel, list_json);
     if (*merge) return cmd_merge(merge_out, merge_inputs, merge_strict);
     if (*check) return cmd_check(check_paths);
     if (*rules) return cmd_rules(rules_protocol);

@@ -113,6 +113,28 @@ def case_unknown_protocol_lists_the_known_ones():
     expect(rc == 0 and "POP3-" in out, "rules --protocol pop3 lists POP3 rules", out)
 
 
+def case_list_json_names_every_scenario():
+    with tempfile.TemporaryDirectory() as d:
+        folder = os.path.join(d, "scenarios", "smtp")
+        os.makedirs(folder)
+        write(folder, "good.toml", GOOD.replace('summary = "model session"',
+                                                'summary = "say \\"hi\\"\\r\\n"\ntags = ["model", "x"]'))
+        write(folder, "bad.toml", HEAD + "[server]\nmode = 1\n")
+        rc, out, err = run("list", d, "--json")
+        expect(rc == 1, f"list --json with a bad file: exit {rc}, want 1", out + err)
+        entries = {e["id"]: e for e in json.loads(out)}
+        expect(sorted(entries) == ["smtp/bad", "smtp/good"], f"ids: {sorted(entries)}", out)
+        good, bad = entries["smtp/good"], entries["smtp/bad"]
+        expect(good["tags"] == ["model", "x"] and good["protocol"] == "smtp" and
+               good["mode"] == "model" and good["summary"] == 'say "hi"\r\n' and
+               good["file"].endswith("good.toml") and "error" not in good, "good entry", out)
+        expect(bad["file"].endswith("bad.toml") and "mode" in bad["error"] and
+               "tags" not in bad, "bad entry", out)
+        rc, out, err = run("list", d, "--json", "--filter", "smtp/g*")
+        expect(rc == 0 and [e["id"] for e in json.loads(out)] == ["smtp/good"],
+               "list --json --filter", out + err)
+
+
 def case_messages_show_control_characters():
     with tempfile.TemporaryDirectory() as d:
         path = write(d, "crlf.toml", HEAD + '[server]\nmode = "scr\\r\\nipt"\n')
