@@ -201,6 +201,25 @@ def case_version_color_and_quiet():
         expect_usage(["run", good, "-q", "-v"], "excludes")
 
 
+def case_man_page():
+    # Written beside the binary by cmake/man.cmake, from the CLI's own help.
+    page = os.path.join(os.path.dirname(PH), "protoharness.1")
+    expect(os.path.exists(page), f"no man page at {page} (help2man missing?)")
+    with open(page) as f:
+        text = f.read()
+    _, top, _ = run("--help")
+    names = [line.split()[0] for line in top.split("Subcommands:")[1].splitlines() if line.strip()]
+    expect(len(names) >= 8, "subcommands in --help", top)
+    for name in names:
+        expect(f".SS {name}\n" in text, f"the man page has no section for {name}")
+        _, sub, _ = run(name, "--help")
+        expect(sub.splitlines()[0].split(":")[0] in text, f"{name}'s help is not in the page")
+    expect(".SH \"EXIT STATUS\"" in text, "the man page's EXIT STATUS section", text[-400:])
+    p = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", page], capture_output=True,
+                       text=True, timeout=TIMEOUT)
+    expect(p.returncode == 0 and not p.stderr, "groff reads the page without warnings", p.stderr)
+
+
 if __name__ == "__main__":
     name = "case_" + sys.argv[2].replace("-", "_")
     if name not in globals():
