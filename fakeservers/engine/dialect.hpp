@@ -4,6 +4,7 @@
 // `dialect` column of its row in the protocol registry (harness/protocols.cpp), which hands it
 // to the fake server.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,35 @@
 namespace ph::fakeservers {
 
 class model_server;  // fakeservers/model/model_loop.hpp
+
+// What a dialect's own [[server.step]] keys hold once parsed (FTP: the data channel's).
+struct step_extra {
+  virtual ~step_extra() = default;
+};
+
+// The [[server.step]] keys a dialect adds to the script engine's, and what they do at three
+// points of a step: after its line matched, before its reply goes out, after the reply (and
+// STARTTLS). FTP's data channel (fakeservers/ftp/ftp_script.hpp) is one.
+class step_keys {
+ public:
+  virtual ~step_keys() = default;
+  // The keys, in the order messages list them.
+  virtual const std::vector<std::string>& names() const = 0;
+  // The step `j` (at `ptr`) holds at least one of them; `expects_line` when it also expects a
+  // line. Throws harness::scenario_error naming file:line.
+  virtual std::shared_ptr<const step_extra> parse(const harness::scenario& scen, const json& j,
+                                                  const std::string& ptr,
+                                                  bool expects_line) const = 0;
+  // After the step's line (without its terminator) matched: a problem, or "".
+  virtual std::string on_line(session& s, const step_extra& x, const std::string& line) const = 0;
+  // Before the reply goes out: may fill `send` or rewrite it.
+  virtual void before_send(session& s, const step_extra& x, std::vector<std::string>& send,
+                           std::optional<std::string>& send_raw) const = 0;
+  // After the reply: the step's actions beyond the control connection; each problem is
+  // reported through `problem` as it is found.
+  virtual awaitable<void> after_send(session& s, const step_extra& x,
+                                     const std::function<void(std::string)>& problem) const = 0;
+};
 
 class dialect {
  public:
@@ -35,6 +65,8 @@ class dialect {
   // rules say whether a client broke the RFC's length. [server] line_limit and
   // `serve --line-limit` replace `octets`.
   virtual line_limit command_line_limit() const = 0;
+  // The [[server.step]] keys this protocol adds, or nullptr.
+  virtual const step_keys* script_keys() const { return nullptr; }
 };
 
 }  // namespace ph::fakeservers

@@ -1,9 +1,9 @@
 #include "fakeservers/engine/script.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
-#include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -27,9 +27,6 @@ std::string excerpt(std::string_view s, std::size_t max) {
   return out;
 }
 
-namespace {
-
-// Checks a block read by a script step against expect_data; returns problems.
 std::vector<std::string> check_block(const json& expect, const std::string& block) {
   std::vector<std::string> problems;
   if (expect.is_null()) return problems;
@@ -57,11 +54,7 @@ std::vector<std::string> check_block(const json& expect, const std::string& bloc
   return problems;
 }
 
-std::string replace_all(std::string s, std::string_view from, std::string_view to) {
-  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-    s.replace(at, from.size(), to);
-  return s;
-}
+namespace {
 
 // A problem of one step: in the record's problems and on the step's trace.
 void step_problem(session& s, harness::script_step_trace& tr, std::string text) {
@@ -109,61 +102,6 @@ constexpr std::size_t trace_head = 512;  // bytes of a block or a reply kept in 
 
 std::string head(std::string_view bytes) {
   return std::string(bytes.substr(0, trace_head));
-}
-
-// Runs a step's data-channel actions (after its control-channel reply).
-awaitable<void> run_data(session& s, const script_step& st, int index,
-                         harness::script_step_trace& tr) {
-  if (st.data_delay.count()) {
-    s.note(fmt::format("data_delay: {} ms", st.data_delay.count()));
-    co_await s.sleep(st.data_delay);
-  }
-  if (st.data_never_connect) {
-    s.note("data_never_connect: the server drops the pending data connection");
-    s.data_discard();
-  }
-  if (!st.uses_data()) co_return;
-  if (!co_await s.data_open()) {
-    step_problem(
-        s, tr,
-        fmt::format("{}: step {}: no data connection could be established", st.where, index));
-    co_return;
-  }
-  // (co_await kept out of && conditions: GCC 12 miscompiles short-circuited co_await.)
-  if (st.data_tls) {
-    bool ok = co_await s.data_start_tls();
-    if (!ok) co_return;
-  }
-  if (st.data_send) {
-    bool ok = co_await s.data_send(*st.data_send);
-    if (!ok) co_return;
-  }
-  if (!st.data_expect.is_null()) {
-    auto got = co_await s.data_read_all();
-    if (!got) {
-      step_problem(s, tr,
-                   fmt::format("{}: step {}: the data connection failed before the upload ended",
-                               st.where, index));
-    } else {
-      json plain = st.data_expect;
-      plain.erase("sha256");
-      for (auto& p : check_block(plain, *got))
-        step_problem(s, tr, fmt::format("{}: step {}: data: {}", st.where, index, p));
-      if (st.data_expect.contains("sha256") &&
-          sha256_hex(*got) != st.data_expect["sha256"].get<std::string>())
-        step_problem(s, tr,
-                     fmt::format("{}: step {}: data sha256 is {}, expected {}", st.where, index,
-                                 sha256_hex(*got), st.data_expect["sha256"].get<std::string>()));
-    }
-  }
-  if (st.data_stall) {
-    s.note("data_stall: the server holds the data connection and sends nothing");
-    co_await s.data_wait_close();
-  }
-  if (st.data_reset)
-    s.data_reset();
-  else if (st.data_close)
-    co_await s.data_close();
 }
 
 }  // namespace
@@ -272,12 +210,10 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
         co_await s.wait_for_client_close();
         co_return;
       }
-      if (st.data_port) {
-        auto target = parse_active_target(text);
-        if (!target || !s.data_target(target->first, target->second))
-          step_problem(s, tr,
-                       fmt::format("{}: step {}: '{}' names no loopback active-mode target",
-                                   st.where, index, excerpt(text)));
+      if (st.extra) {
+        const std::string problem = d.script_keys()->on_line(s, *st.extra, text);
+        if (!problem.empty())
+          step_problem(s, tr, fmt::format("{}: step {}: {}", st.where, index, problem));
       }
     }
     if (st.read || st.read_bytes) {
@@ -309,32 +245,18 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
     }
     std::vector<std::string> send = st.send;
     std::optional<std::string> send_raw = st.send_raw;
-    if (st.data_listen) {
-      std::uint16_t port = s.data_listen();
-      std::string host = s.local_address();
-      std::replace(host.begin(), host.end(), '.', ',');
-      auto fill = [&](std::string t) {
-        t = replace_all(std::move(t), "{port}", std::to_string(port));
-        t = replace_all(std::move(t), "{p1}", std::to_string(port / 256));
-        t = replace_all(std::move(t), "{p2}", std::to_string(port % 256));
-        return replace_all(std::move(t), "{host}", host);
-      };
-      for (auto& l : send)
-        l = fill(l);
-      if (send_raw) send_raw = fill(*send_raw);
-      // RFC 959 §4.1.2 (227 h1,h2,h3,h4,p1,p2), RFC 2428 §3 (229 (|||port|)).
-      if (send.empty() && !send_raw)
-        send.push_back(
-            *st.data_listen == "pasv"
-                ? fmt::format("227 Entering Passive Mode ({},{},{})", host, port / 256, port % 256)
-                : fmt::format("229 Entering Extended Passive Mode (|||{}|)", port));
-    }
+    if (st.extra) d.script_keys()->before_send(s, *st.extra, send, send_raw);
     tr.sent = sent_bytes(send, send_raw);
     if (!send.empty()) co_await s.send_lines(send);
     if (send_raw) co_await s.send_raw(*send_raw);
     s.faults() = saved;
     if (st.starttls) co_await s.start_tls(*st.starttls);
-    co_await run_data(s, st, index, tr);
+    if (st.extra) {
+      const std::function<void(std::string)> problem = [&](std::string text) {
+        step_problem(s, tr, fmt::format("{}: step {}: {}", st.where, index, text));
+      };
+      co_await d.script_keys()->after_send(s, *st.extra, problem);
+    }
     if (st.end != fault_kind::none) {
       co_await finish(s, st.end);
       co_return;
@@ -371,58 +293,6 @@ std::string generated_bytes(std::size_t n) {
   for (std::size_t have = period; have < n; have *= 2)
     std::memcpy(out.data() + have, out.data(), std::min(have, n - have));
   return out;
-}
-
-std::optional<std::pair<std::string, std::uint16_t>> parse_active_target(std::string_view line) {
-  auto number = [](std::string_view t, unsigned max) -> std::optional<unsigned> {
-    unsigned v = 0;
-    if (t.empty() || t.size() > 5) return std::nullopt;
-    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (ec != std::errc() || p != t.data() + t.size() || v > max) return std::nullopt;
-    return v;
-  };
-  auto sp = line.find(' ');
-  if (sp == std::string_view::npos) return std::nullopt;
-  std::string verb(line.substr(0, sp));
-  for (auto& c : verb)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  std::string_view arg = line.substr(sp + 1);
-  while (!arg.empty() && (arg.back() == '\r' || arg.back() == '\n' || arg.back() == ' '))
-    arg.remove_suffix(1);
-  if (verb == "PORT") {
-    std::vector<unsigned> parts;
-    std::size_t at = 0;
-    while (parts.size() < 6) {
-      auto comma = arg.find(',', at);
-      auto piece = arg.substr(at, comma == std::string_view::npos ? arg.npos : comma - at);
-      auto v = number(piece, 255);
-      if (!v) return std::nullopt;
-      parts.push_back(*v);
-      if (comma == std::string_view::npos) break;
-      at = comma + 1;
-    }
-    if (parts.size() != 6 || std::count(arg.begin(), arg.end(), ',') != 5) return std::nullopt;
-    return std::pair{fmt::format("{}.{}.{}.{}", parts[0], parts[1], parts[2], parts[3]),
-                     static_cast<std::uint16_t>(parts[4] * 256 + parts[5])};
-  }
-  if (verb == "EPRT") {
-    // |af|addr|port| with any delimiter in 33..126 (RFC 2428 §2).
-    if (arg.size() < 7) return std::nullopt;
-    char delim = arg[0];
-    if (delim < 33 || delim > 126 || arg.back() != delim) return std::nullopt;
-    std::vector<std::string_view> f;
-    std::size_t at = 1;
-    for (auto next = arg.find(delim, at); next != std::string_view::npos;
-         next = arg.find(delim, at)) {
-      f.push_back(arg.substr(at, next - at));
-      at = next + 1;
-    }
-    if (f.size() != 3 || (f[0] != "1" && f[0] != "2")) return std::nullopt;
-    auto port = number(f[2], 65535);
-    if (!port || f[1].empty()) return std::nullopt;
-    return std::pair{std::string(f[1]), static_cast<std::uint16_t>(*port)};
-  }
-  return std::nullopt;
 }
 
 }  // namespace ph::fakeservers

@@ -3,6 +3,7 @@
 
 #include "fakeservers/engine/script.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -32,7 +33,10 @@ std::shared_ptr<const re2::RE2> compile_expect_re(const harness::scenario& scen,
   if (!re->ok()) {
     // RE2's message quotes the offending part, which may be most of a 4 KiB pattern.
     std::string why = re->error();
-    if (why.size() > 120) why = why.substr(0, 120) + "...";
+    if (why.size() > 120) {
+      why.resize(120);
+      why += "...";
+    }
     scen.fail(ptr, fmt::format("invalid regular expression: {}", why));
   }
   return re;
@@ -97,13 +101,11 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
   const json& arr = server["step"];
   if (!arr.is_array())
     scen.fail("/server/step", "'step' must be an array of tables ([[server.step]])");
-  static const std::set<std::string> known = {"expect",        "expect_re",          "read",
-                                              "read_bytes",    "expect_data",        "send",
-                                              "send_raw",      "starttls",           "fault",
-                                              "close",         "data_port",          "data_listen",
-                                              "data_delay_ms", "data_never_connect", "data_tls",
-                                              "data_send",     "data_send_size",     "data_expect",
-                                              "data_stall",    "data_close",         "data_reset"};
+  // The engine's keys, then the dialect's own (FTP: data_*), as messages list them.
+  std::vector<std::string> known = {"expect", "expect_re", "read",     "read_bytes", "expect_data",
+                                    "send",   "send_raw",  "starttls", "fault",      "close"};
+  const step_keys* keys = d.script_keys();
+  if (keys != nullptr) known.insert(known.end(), keys->names().begin(), keys->names().end());
   auto kinds = d.block_kinds();
   for (std::size_t i = 0; i < arr.size(); ++i) {
     std::string ptr = "/server/step/" + std::to_string(i);
@@ -112,14 +114,9 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
     script_step st;
     st.where = scen.where(ptr);
     for (const auto& [key, _] : j.items())
-      if (!known.contains(key))
+      if (std::find(known.begin(), known.end(), key) == known.end())
         scen.fail(ptr + "/" + key,
-                  fmt::format("unknown step key '{}' (expect, expect_re, read, read_bytes, "
-                              "expect_data, send, send_raw, starttls, fault, close, data_port, "
-                              "data_listen, data_delay_ms, data_never_connect, data_tls, "
-                              "data_send, data_send_size, data_expect, data_stall, data_close, "
-                              "data_reset)",
-                              key));
+                  fmt::format("unknown step key '{}' ({})", key, fmt::join(known, ", ")));
     if (j.contains("expect")) {
       if (!j["expect"].is_string()) scen.fail(ptr + "/expect", "expect must be a string (a glob)");
       st.expect = j["expect"].get<std::string>();
@@ -180,68 +177,12 @@ std::vector<script_step> parse_script(const harness::scenario& scen, const diale
       if (!j["close"].is_boolean()) scen.fail(ptr + "/close", "close must be true or false");
       if (j["close"].get<bool>()) st.end = fault_kind::close;
     }
-    auto flag = [&](const char* key, bool& out) {
-      if (!j.contains(key)) return;
-      if (!j[key].is_boolean())
-        scen.fail(ptr + "/" + key, fmt::format("{} must be true or false", key));
-      out = j[key].get<bool>();
-    };
-    flag("data_port", st.data_port);
-    flag("data_never_connect", st.data_never_connect);
-    flag("data_tls", st.data_tls);
-    flag("data_stall", st.data_stall);
-    flag("data_close", st.data_close);
-    flag("data_reset", st.data_reset);
-    if (st.data_port && !st.expect && !st.expect_re)
-      scen.fail(ptr + "/data_port", "data_port needs expect (the client's PORT/EPRT line)");
-    if (j.contains("data_listen")) {
-      const json& v = j["data_listen"];
-      if (v != "pasv" && v != "epsv")
-        scen.fail(ptr + "/data_listen", "data_listen must be \"pasv\" or \"epsv\"");
-      st.data_listen = v.get<std::string>();
+    if (keys != nullptr) {
+      const auto& names = keys->names();
+      const bool has_own = std::any_of(names.begin(), names.end(),
+                                       [&](const std::string& k) { return j.contains(k); });
+      if (has_own) st.extra = keys->parse(scen, j, ptr, st.expect || st.expect_re);
     }
-    if (j.contains("data_delay_ms")) {
-      const json& v = j["data_delay_ms"];
-      if (!v.is_number_integer() || v.get<int>() < 0)
-        scen.fail(ptr + "/data_delay_ms", "data_delay_ms must be a non-negative integer");
-      st.data_delay = std::chrono::milliseconds(v.get<int>());
-    }
-    if (j.contains("data_send")) {
-      if (!j["data_send"].is_string()) scen.fail(ptr + "/data_send", "data_send must be a string");
-      st.data_send = j["data_send"].get<std::string>();
-    }
-    if (j.contains("data_send_size")) {
-      const json& v = j["data_send_size"];
-      if (!v.is_number_integer() || v.get<std::int64_t>() < 0 ||
-          v.get<std::int64_t>() > (std::int64_t{1} << 30))
-        scen.fail(ptr + "/data_send_size", "data_send_size must be a count up to 1 GiB");
-      if (st.data_send) scen.fail(ptr, "use data_send or data_send_size, not both");
-      st.data_send = generated_bytes(v.get<std::size_t>());
-    }
-    if (j.contains("data_expect")) {
-      const json& v = j["data_expect"];
-      if (!v.is_object()) scen.fail(ptr + "/data_expect", "data_expect must be a table");
-      for (const auto& [key, x] : v.items()) {
-        std::string at = ptr + "/data_expect/" + key;
-        if (key == "size") {
-          if (!x.is_number_integer() || x.get<std::int64_t>() < 0)
-            scen.fail(at, "size must be a count");
-        } else if (key == "sha256") {
-          if (!x.is_string() || x.get<std::string>().size() != 64)
-            scen.fail(at, "sha256 must be 64 lower-case hex digits");
-        } else if (key == "equals") {
-          if (!x.is_string()) scen.fail(at, "equals must be a string");
-        } else if (key != "contains" && key != "not_contains") {
-          scen.fail(at, fmt::format("unknown data_expect key '{}' (contains, not_contains, "
-                                    "equals, size, sha256)",
-                                    key));
-        }
-      }
-      st.data_expect = v;
-    }
-    if (st.data_close && st.data_reset) scen.fail(ptr, "use data_close or data_reset, not both");
-    if (st.data_never_connect && st.uses_data())
-      scen.fail(ptr, "data_never_connect cannot be combined with other data actions");
     steps.push_back(std::move(st));
   }
   return steps;

@@ -1,6 +1,7 @@
 #include "fakeservers/ftp/ftp_dialect.hpp"
 
 #include "fakeservers/ftp/ftp_model.hpp"
+#include "fakeservers/ftp/ftp_script.hpp"
 #include "fakeservers/model/line_dialect.hpp"
 
 namespace ph::fakeservers::ftp {
@@ -14,6 +15,7 @@ const dialect& server() {
       // command line too long."
       .limit = {64 * 1024, "500 Command line too long", false},
       .compile_model = compile_model,
+      .script_keys = &data_step_keys(),
   });
   return d;
 }

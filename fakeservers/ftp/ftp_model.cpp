@@ -14,6 +14,7 @@
 
 #include "fakeservers/engine/script.hpp"
 #include "fakeservers/ftp/ftp_connection.hpp"
+#include "fakeservers/ftp/ftp_script.hpp"
 #include "fakeservers/ftp/ftp_text.hpp"
 #include "fakeservers/model/command_table.hpp"
 

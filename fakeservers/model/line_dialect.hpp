@@ -20,6 +20,7 @@ class line_dialect final : public dialect {
     line_limit limit;
     // [server.model] into the model server; throws harness::scenario_error.
     std::shared_ptr<const model_server> (*compile_model)(const harness::scenario& scen);
+    const step_keys* script_keys = nullptr;  // [[server.step]] keys of its own (FTP: data_*)
   };
 
   explicit line_dialect(spec s) : spec_(std::move(s)) {}
@@ -32,6 +33,7 @@ class line_dialect final : public dialect {
                                                    std::string_view kind) const override;
   std::string mismatch_reply() const override { return spec_.mismatch_reply; }
   line_limit command_line_limit() const override { return spec_.limit; }
+  const step_keys* script_keys() const override { return spec_.script_keys; }
 
  private:
   spec spec_;

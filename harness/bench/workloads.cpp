@@ -58,9 +58,37 @@ void no_tls(const options& o, std::string_view protocol) {
   if (o.tls) throw std::invalid_argument(fmt::format("bench: {} has no --tls", protocol));
 }
 
-class smtp_workload final : public workload {
+// What the line-protocol workloads share: the bench's options, their client, and a close()
+// that QUITs (or drops the connection when QUIT fails).
+template <class Client>
+class line_workload : public workload {
  public:
-  smtp_workload(const options& o, const std::string& ca) : opts_(o), client_(make(o, ca)) {
+  void close() noexcept override {
+    try {
+      client_.quit();
+    } catch (...) {
+      client_.close();
+    }
+  }
+
+ protected:
+  line_workload(const options& o, Client client) : opts_(o), client_(std::move(client)) {}
+  // A client's options with the bench's deadline and TLS settings.
+  template <class Options>
+  static Options client_options(const options& o, const std::string& ca) {
+    Options co;
+    co.timeout = o.timeout;
+    co.tls = tls_for(o, ca);
+    return co;
+  }
+
+  options opts_;
+  Client client_;
+};
+
+class smtp_workload final : public line_workload<clients::smtp::client> {
+ public:
+  smtp_workload(const options& o, const std::string& ca) : line_workload(o, make(o, ca)) {
     for (int i = 0; i < o.recipients; ++i)
       to_.push_back(fmt::format("rcpt{}@example.org", i));
     body_ = generated_text(o.size);
@@ -81,31 +109,21 @@ class smtp_workload final : public workload {
     client_.sendmail("bench@client.example.org", to_, msg);
     return msg.size();
   }
-  void close() noexcept override {
-    try {
-      client_.quit();
-    } catch (...) {
-      client_.close();
-    }
-  }
 
  private:
   static clients::smtp::client make(const options& o, const std::string& ca) {
-    clients::smtp::options so;
-    so.timeout = o.timeout;
+    auto so = client_options<clients::smtp::options>(o, ca);
     so.local_hostname = "client.example.org";
-    so.tls = tls_for(o, ca);
     return clients::smtp::client(so);
   }
-  options opts_;
-  clients::smtp::client client_;
   std::vector<std::string> to_;
   std::string body_;
 };
 
-class pop3_workload final : public workload {
+class pop3_workload final : public line_workload<clients::pop3::client> {
  public:
-  pop3_workload(const options& o, const std::string& ca) : opts_(o), client_(make(o, ca)) {}
+  pop3_workload(const options& o, const std::string& ca)
+      : line_workload(o, clients::pop3::client(client_options<clients::pop3::options>(o, ca))) {}
   void open() override {
     client_.connect(opts_.where.host, opts_.where.port);
     if (opts_.tls) client_.stls();
@@ -137,23 +155,8 @@ class pop3_workload final : public workload {
     next_ = next_ % messages_ + 1;
     return opts_.op == "top" ? client_.top(next_, 0).octets : client_.retr(next_).octets;
   }
-  void close() noexcept override {
-    try {
-      client_.quit();
-    } catch (...) {
-      client_.close();
-    }
-  }
 
  private:
-  static clients::pop3::client make(const options& o, const std::string& ca) {
-    clients::pop3::options po;
-    po.timeout = o.timeout;
-    po.tls = tls_for(o, ca);
-    return clients::pop3::client(po);
-  }
-  options opts_;
-  clients::pop3::client client_;
   std::uint64_t messages_ = 0;
   std::uint64_t next_ = 0;
   std::vector<std::uint64_t> all_;
@@ -166,9 +169,10 @@ std::size_t article_bytes(const clients::nntp::article& a) {
   return bytes;
 }
 
-class nntp_workload final : public workload {
+class nntp_workload final : public line_workload<clients::nntp::client> {
  public:
-  nntp_workload(const options& o, const std::string& ca) : opts_(o), client_(make(o, ca)) {
+  nntp_workload(const options& o, const std::string& ca)
+      : line_workload(o, clients::nntp::client(client_options<clients::nntp::options>(o, ca))) {
     group_ = o.where.path.empty() ? "local.test" : o.where.path;
     body_ = generated_text(o.size);
   }
@@ -206,23 +210,8 @@ class nntp_workload final : public workload {
     next_ = next_ < info_.first || next_ >= info_.last ? info_.first : next_ + 1;
     return article_bytes(client_.article(next_));
   }
-  void close() noexcept override {
-    try {
-      client_.quit();
-    } catch (...) {
-      client_.close();
-    }
-  }
 
  private:
-  static clients::nntp::client make(const options& o, const std::string& ca) {
-    clients::nntp::options no;
-    no.timeout = o.timeout;
-    no.tls = tls_for(o, ca);
-    return clients::nntp::client(no);
-  }
-  options opts_;
-  clients::nntp::client client_;
   std::string group_;
   std::string body_;
   clients::nntp::group_info info_;
@@ -241,9 +230,9 @@ class view_buffer final : public std::streambuf {
 
 constexpr std::size_t ftp_block = 256 * 1024;
 
-class ftp_workload final : public workload {
+class ftp_workload final : public line_workload<clients::ftp::client> {
  public:
-  ftp_workload(const options& o, const std::string& ca) : opts_(o), client_(make(o, ca)) {
+  ftp_workload(const options& o, const std::string& ca) : line_workload(o, make(o, ca)) {
     if (!o.where.path.empty())
       path_ = o.where.path;
     else if (o.op == "retr")
@@ -295,13 +284,6 @@ class ftp_workload final : public workload {
     client_.retrbinary("RETR " + path_, count, ftp_block);
     return bytes;
   }
-  void close() noexcept override {
-    try {
-      client_.quit();
-    } catch (...) {
-      client_.close();
-    }
-  }
 
  private:
   static clients::ftp::client make(const options& o, const std::string& ca) {
@@ -312,8 +294,6 @@ class ftp_workload final : public workload {
     fo.tls_options = tls_for(o, ca);
     return clients::ftp::client(fo);
   }
-  options opts_;
-  clients::ftp::client client_;
   std::string path_;
   std::string upload_;
   std::vector<std::string> files_;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fakeservers/engine/script.hpp"
+#include "fakeservers/ftp/ftp_script.hpp"
 #include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
 
@@ -269,6 +270,31 @@ TEST(FtpDialect, PathLengthAndEntriesAreBoundedAsConfigured) {
         << "the bound counts what the connection made, not what is left";
   });
   EXPECT_THROW(test::validate(model("[server.model]\nmax_depth = 0\n")), harness::scenario_error);
+}
+
+// The data_* step keys are FTP's (ftp_script.hpp): another protocol's script names them as
+// unknown, and FTP's lists them after the engine's own keys.
+TEST(FtpDialect, ScriptDataKeysBelongToFtpOnly) {
+  const auto smtp = harness::parse_scenario(
+      "protocol = \"smtp\"\nsummary = \"t\"\n[server]\nmode = \"script\"\n"
+      "[[server.step]]\ndata_listen = \"pasv\"\n",
+      "test.toml", "test/smtp");
+  try {
+    test::validate(smtp);
+    ADD_FAILURE() << "an SMTP script took data_listen";
+  } catch (const harness::scenario_error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown step key 'data_listen' (expect,"),
+              std::string::npos)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).find("data_port"), std::string::npos) << e.what();
+  }
+  try {
+    test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_lisen = \"pasv\"\n"));
+    ADD_FAILURE() << "an FTP script took data_lisen";
+  } catch (const harness::scenario_error& e) {
+    EXPECT_NE(std::string(e.what()).find("close, data_port, data_listen,"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(FtpDialect, ScriptDataKeysAreValidated) {
