@@ -1,9 +1,11 @@
 #pragma once
 // ASCII case for protocol keywords, header names, schemes and hosts: locale-independent,
-// bytes outside A-Z / a-z unchanged. The client library's one home for it.
+// bytes outside A-Z / a-z unchanged; and the words of a reply's parameters. The client
+// library's one home for both.
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ph::clients::codec {
 
@@ -37,6 +39,22 @@ constexpr bool starts_with_ci(std::string_view s, std::string_view prefix) noexc
 
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && starts_with_ci(a, b);
+}
+
+// The words of `s` between runs of SP and HTAB, as views into `s`.
+inline std::vector<std::string_view> split_words(std::string_view s) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+      ++i;
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ' && s[j] != '\t')
+      ++j;
+    if (j > i) words.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return words;
 }
 
 }  // namespace ph::clients::codec

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "clients/codec/ascii.hpp"
 #include "clients/net/errors.hpp"
 
 namespace ph::clients::nntp {
@@ -24,20 +25,7 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-std::vector<std::string_view> split_words(std::string_view s) {
-  std::vector<std::string_view> words;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
-      ++i;
-    std::size_t j = i;
-    while (j < s.size() && s[j] != ' ' && s[j] != '\t')
-      ++j;
-    if (j > i) words.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  return words;
-}
+using codec::split_words;
 
 }  // namespace
 

@@ -30,20 +30,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::string> split_words(std::string_view s) {
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
-      ++i;
-    std::size_t j = i;
-    while (j < s.size() && s[j] != ' ' && s[j] != '\t')
-      ++j;
-    if (j > i) words.emplace_back(s.substr(i, j - i));
-    i = j;
-  }
-  return words;
-}
+using codec::split_words;
 
 [[noreturn]] void malformed(std::string_view line, std::string_view why) {
   constexpr std::size_t shown = 80;
@@ -150,7 +137,8 @@ std::optional<std::string> extensions::params(std::string_view keyword) const {
 std::vector<std::string> extensions::auth_mechanisms() const {
   auto it = features_.find("AUTH");
   if (it == features_.end()) return {};
-  return split_words(it->second);
+  const auto words = split_words(it->second);
+  return {words.begin(), words.end()};
 }
 
 std::uint64_t extensions::size_limit() const {
