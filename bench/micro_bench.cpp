@@ -53,14 +53,14 @@ void BM_ServerUnstuff(benchmark::State& state) {
 }
 BENCHMARK(BM_ServerUnstuff)->Arg(1 << 10)->Arg(1 << 20);
 
-harness::transcript smtp_session(std::size_t body_bytes) {
-  using harness::direction;
-  harness::transcript t;
+ph::transcript smtp_session(std::size_t body_bytes) {
+  using ph::direction;
+  ph::transcript t;
   t.connection = 1;
   t.channels.push_back({"control", "127.0.0.1:1", "127.0.0.1:2"});
   auto add = [&](direction d, std::string bytes) {
-    t.events.push_back({harness::event_kind::data, d, 0, std::chrono::microseconds(t.events.size()),
-                        std::move(bytes)});
+    t.events.push_back(
+        {ph::event_kind::data, d, 0, std::chrono::microseconds(t.events.size()), std::move(bytes)});
   };
   add(direction::server_to_client, "220 fake.test ESMTP\r\n");
   add(direction::client_to_server, "EHLO client.example.org\r\n");
@@ -79,7 +79,7 @@ harness::transcript smtp_session(std::size_t body_bytes) {
 }
 
 void BM_JudgeSmtpPerKB(benchmark::State& state) {
-  const std::vector<harness::transcript> conns = {
+  const std::vector<ph::transcript> conns = {
       smtp_session(static_cast<std::size_t>(state.range(0)) << 10)};
   for (auto _ : state)
     benchmark::DoNotOptimize(harness::rules::judge(harness::rules::smtp::rules(), conns, {}));
@@ -89,7 +89,7 @@ BENCHMARK(BM_JudgeSmtpPerKB)->Arg(1)->Arg(100);
 
 // Every rule parsing the transcript for itself (no shared parse cache), for comparison.
 void BM_JudgeSmtpPerKBEachRuleParses(benchmark::State& state) {
-  const harness::transcript t = smtp_session(static_cast<std::size_t>(state.range(0)) << 10);
+  const ph::transcript t = smtp_session(static_cast<std::size_t>(state.range(0)) << 10);
   for (auto _ : state)
     for (const auto* r : harness::rules::smtp::rules())
       benchmark::DoNotOptimize(r->check(t, {}));
@@ -98,7 +98,7 @@ void BM_JudgeSmtpPerKBEachRuleParses(benchmark::State& state) {
 BENCHMARK(BM_JudgeSmtpPerKBEachRuleParses)->Arg(1)->Arg(100);
 
 void BM_RenderTranscript(benchmark::State& state) {
-  harness::scenario_result r;
+  ph::scenario_result r;
   r.id = "bench/render";
   r.protocol = "smtp";
   r.connections = {smtp_session(static_cast<std::size_t>(state.range(0)) << 10)};

@@ -13,12 +13,12 @@
 #include <string>
 
 #include "fakeservers/fake_server.hpp"
-#include "harness/model/scenario.hpp"
 #include "harness/protocols.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace {
 
-using ph::harness::direction;
+using ph::direction;
 
 std::string exchange(std::uint16_t port, const std::string& request) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -40,12 +40,12 @@ std::string exchange(std::uint16_t port, const std::string& request) {
 }
 
 TEST(HttpProxy, ForwardsRequestsAndAnswers) {
-  auto scen = ph::harness::parse_scenario(R"(protocol = "http"
+  auto scen = ph::parse_scenario(R"(protocol = "http"
 summary = "proxy upstream"
 [server]
 mode = "model"
 )",
-                                          "http_proxy_test.toml", "examples/http-proxy");
+                                 "http_proxy_test.toml", "examples/http-proxy");
   ph::fakeservers::fake_server upstream(*ph::harness::find_protocol("http")->dialect, scen,
                                         {.session_timeout = std::chrono::seconds(10)});
   const auto up_port = upstream.start();

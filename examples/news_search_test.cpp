@@ -13,8 +13,8 @@
 #include <string>
 
 #include "fakeservers/fake_server.hpp"
-#include "harness/model/scenario.hpp"
 #include "harness/protocols.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace {
 
@@ -56,8 +56,7 @@ struct run_result {
 class NewsSearch : public ::testing::Test {
  protected:
   void SetUp() override {
-    scen_ = ph::harness::parse_scenario(model_scenario, "news_search_test.toml",
-                                        "examples/news-search");
+    scen_ = ph::parse_scenario(model_scenario, "news_search_test.toml", "examples/news-search");
     server_ = std::make_unique<ph::fakeservers::fake_server>(
         *ph::harness::find_protocol("nntp")->dialect, scen_, ph::fakeservers::server_options{});
     port_ = server_->start();
@@ -87,7 +86,7 @@ class NewsSearch : public ::testing::Test {
     return r;
   }
 
-  ph::harness::scenario scen_;
+  ph::scenario scen_;
   std::unique_ptr<ph::fakeservers::fake_server> server_;
   std::uint16_t port_ = 0;
   std::filesystem::path dir_;

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/model/scenario.hpp"
-#include "harness/model/script_trace.hpp"
-#include "harness/model/transcript.hpp"
+#include "vocabulary/scenario.hpp"
+#include "vocabulary/script_trace.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::fakeservers {
 
@@ -45,17 +45,17 @@ inline constexpr std::size_t min_transcript_limit = 4096,
 
 // What one client connection produced.
 struct connection_record {
-  harness::transcript transcript;
+  ph::transcript transcript;
   std::vector<std::string> problems;  // script mismatches, "file:line: ..." where known
   std::vector<std::string> errors;  // the server itself failed (a harness fault, not the client's)
-  std::vector<harness::script_step_trace> script;  // script mode: each step, expected and actual
+  std::vector<ph::script_step_trace> script;  // script mode: each step, expected and actual
 };
 
 class fake_server {
  public:
   // Serves `scen` with dialect `d`, its protocol's (which outlives the server). Validates
-  // the scenario's server side; throws harness::scenario_error naming file:line.
-  fake_server(const dialect& d, const harness::scenario& scen, server_options opts);
+  // the scenario's server side; throws ph::scenario_error naming file:line.
+  fake_server(const dialect& d, const ph::scenario& scen, server_options opts);
   ~fake_server();
   fake_server(const fake_server&) = delete;
   fake_server& operator=(const fake_server&) = delete;
@@ -90,7 +90,7 @@ class fake_server {
 
 // Checks a scenario's server side, spoken with dialect `d`, without running it
 // (protoharness check).
-void validate_server(const dialect& d, const harness::scenario& scen);
+void validate_server(const dialect& d, const ph::scenario& scen);
 
 // The test CA (PEM) that signs the fake servers' certificates: trust it in a client under
 // test. The server certificate names localhost, fake.test, 127.0.0.1 and ::1.

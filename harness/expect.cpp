@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::harness {
 

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/driver.hpp"
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::harness {
 

@@ -1,5 +1,5 @@
 #pragma once
-// The protocol registry: one row per protocol (harness/model/protocol.hpp), the only table of
+// The protocol registry: one row per protocol (vocabulary/protocol.hpp), the only table of
 // protocol names. The CLI, the runner, serve and bench read it, and hand the lower layers the
 // column they need: the fake server its dialect, the judge its rule set, the reports their
 // redaction forms (scenario_result::redaction).
@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/protocol.hpp"
+#include "vocabulary/protocol.hpp"
 
 namespace ph::harness {
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "fakeservers/fake_server.hpp"
-#include "harness/model/result.hpp"
-#include "harness/model/scenario.hpp"
 #include "harness/shard.hpp"
+#include "vocabulary/result.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::harness {
 

@@ -12,8 +12,8 @@
 #include <functional>
 
 #include "fakeservers/fake_server.hpp"
-#include "harness/model/result.hpp"
-#include "harness/model/scenario.hpp"
+#include "vocabulary/result.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::harness {
 
@@ -38,7 +38,7 @@ struct serve_options {
 
 struct serve_stats {
   std::uint64_t judged = 0;
-  std::array<std::uint64_t, 4> verdicts{};  // by harness::verdict
+  std::array<std::uint64_t, 4> verdicts{};  // by ph::verdict
   std::uint64_t pauses = 0;                 // times the server waited for room in the queue
   std::size_t peak_queue = 0;               // most connections waiting for the judge at once
   std::uint64_t trims = 0;                  // times freed memory was handed back after a burst

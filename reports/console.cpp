@@ -10,15 +10,15 @@
 namespace ph::reports {
 namespace {
 
-using harness::outcome;
-using harness::verdict;
+using ph::outcome;
+using ph::verdict;
 
 constexpr std::size_t max_evidence_shown = 3;
 
 // The verdict word padded to five columns, in colour when asked (the padding stays outside
 // the escape sequences so columns line up either way).
 std::string verdict_word(verdict v, bool color) {
-  const std::string_view word = harness::to_string(v);
+  const std::string_view word = ph::to_string(v);
   std::string out(word);
   if (color) {
     static constexpr std::string_view codes[] = {"32", "33", "31", "35"};  // by verdict
@@ -30,7 +30,7 @@ std::string verdict_word(verdict v, bool color) {
 
 }  // namespace
 
-std::string console_line(const harness::scenario_result& result, const render_options& options) {
+std::string console_line(const ph::scenario_result& result, const render_options& options) {
   const redactor red(result);
   auto clean = [&](std::string_view text) {
     return options.redact ? red.apply(text) : std::string(text);
@@ -44,7 +44,7 @@ std::string console_line(const harness::scenario_result& result, const render_op
     if (r.result != outcome::fail) continue;
     if (r.rule != nullptr) {
       out += fmt::format("      {} ({}, {}): {}\n", r.rule->id, r.rule->rfc,
-                         harness::to_string(r.rule->lvl), visible(clean(r.message)));
+                         ph::to_string(r.rule->lvl), visible(clean(r.message)));
     } else {
       out += fmt::format("      rule: {}\n", visible(clean(r.message)));
     }
@@ -63,8 +63,7 @@ std::string console_line(const harness::scenario_result& result, const render_op
   return out;
 }
 
-std::string console_summary(const std::vector<harness::scenario_result>& results,
-                            const run_info& info) {
+std::string console_summary(const std::vector<ph::scenario_result>& results, const run_info& info) {
   std::array<std::size_t, 4> counts{};
   for (const auto& r : results)
     ++counts[static_cast<std::size_t>(r.final)];
@@ -78,7 +77,7 @@ std::string console_summary(const std::vector<harness::scenario_result>& results
   out += '\n';
   for (verdict v : {verdict::error, verdict::fail, verdict::warn})
     for (const auto& r : results)
-      if (r.final == v) out += fmt::format("  {:<5} {}\n", harness::to_string(v), r.id);
+      if (r.final == v) out += fmt::format("  {:<5} {}\n", ph::to_string(v), r.id);
   return out;
 }
 

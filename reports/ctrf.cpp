@@ -14,8 +14,8 @@ namespace ph::reports {
 namespace {
 
 using json = nlohmann::json;
-using harness::outcome;
-using harness::verdict;
+using ph::outcome;
+using ph::verdict;
 
 long long whole_ms(std::chrono::microseconds d) {
   return (d.count() + 500) / 1000;
@@ -37,11 +37,11 @@ json lines_of(const std::string& text) {
   return out;
 }
 
-json test_json(const harness::scenario_result& r, const render_options& options) {
+json test_json(const ph::scenario_result& r, const render_options& options) {
   json t = {{"name", r.id.empty() ? std::string("(unnamed)") : r.id},
             {"status", status_of(r.final)},
             {"duration", whole_ms(r.duration)},
-            {"rawStatus", harness::to_string(r.final)},
+            {"rawStatus", ph::to_string(r.final)},
             {"suite", json::array({r.protocol.empty() ? std::string("unknown") : r.protocol})}};
   if (!r.file.empty()) t["filePath"] = r.file;
   if (!r.tags.empty()) t["tags"] = r.tags;
@@ -63,7 +63,7 @@ json test_json(const harness::scenario_result& r, const render_options& options)
       const std::string id = rr.rule != nullptr ? rr.rule->id : "(unknown rule)";
       rule_ids.push_back(id);
       trace += rr.rule != nullptr ? fmt::format("{} ({}, {}): {}\n", id, rr.rule->rfc,
-                                                harness::to_string(rr.rule->lvl), clean(rr.message))
+                                                ph::to_string(rr.rule->lvl), clean(rr.message))
                                   : fmt::format("{}: {}\n", id, clean(rr.message));
       for (const auto& ev : rr.evidence)
         trace += fmt::format("  conn {}, event {}: {}\n", ev.connection, ev.event,
@@ -103,7 +103,7 @@ long long epoch_ms(std::string_view s) {
   return static_cast<long long>(t) * 1000 + ms;
 }
 
-json ctrf_report(const std::vector<harness::scenario_result>& results, const run_info& info,
+json ctrf_report(const std::vector<ph::scenario_result>& results, const run_info& info,
                  const render_options& options) {
   std::size_t passed = 0, failed = 0, warn = 0, error = 0;
   std::set<std::string> suites;
@@ -150,8 +150,8 @@ json ctrf_report(const std::vector<harness::scenario_result>& results, const run
   return out;
 }
 
-std::string ctrf_report_text(const std::vector<harness::scenario_result>& results,
-                             const run_info& info, const render_options& options) {
+std::string ctrf_report_text(const std::vector<ph::scenario_result>& results, const run_info& info,
+                             const render_options& options) {
   return ctrf_report(results, info, options).dump(2, ' ', false, json::error_handler_t::replace) +
          "\n";
 }

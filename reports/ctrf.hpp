@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/model/result.hpp"
 #include "reports/render_options.hpp"
 #include "reports/run_info.hpp"
+#include "vocabulary/result.hpp"
 
 namespace ph::reports {
 
@@ -27,12 +27,12 @@ inline constexpr const char* ctrf_spec_version = "0.0.0";
 // Times are whole milliseconds; start and stop count from the Unix epoch, taken from
 // info.started_at and info.wall_time (0 when started_at is empty). Fields outside the
 // schema go only into "extra" objects. Credentials are masked unless options.redact is false.
-nlohmann::json ctrf_report(const std::vector<harness::scenario_result>& results,
-                           const run_info& info, const render_options& options);
+nlohmann::json ctrf_report(const std::vector<ph::scenario_result>& results, const run_info& info,
+                           const render_options& options);
 
 // ctrf_report() serialised with two-space indents (invalid UTF-8 repaired with U+FFFD).
-std::string ctrf_report_text(const std::vector<harness::scenario_result>& results,
-                             const run_info& info, const render_options& options);
+std::string ctrf_report_text(const std::vector<ph::scenario_result>& results, const run_info& info,
+                             const render_options& options);
 
 // Milliseconds since the Unix epoch of a utc_timestamp() string ("2024-05-01T12:34:56.789Z"),
 // or 0 when it is not one.

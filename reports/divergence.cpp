@@ -7,20 +7,20 @@
 
 #include <fmt/format.h>
 
-#include "harness/model/scenario.hpp"
 #include "reports/encoding.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::reports {
 namespace {
 
-using harness::level;
-using harness::outcome;
+using ph::level;
+using ph::outcome;
 
 // Position in the transcripts, for "earliest".
 using position = std::tuple<int, int>;
 
-const harness::evidence* first_evidence(const harness::rule_result& r) {
-  const harness::evidence* best = nullptr;
+const ph::evidence* first_evidence(const ph::rule_result& r) {
+  const ph::evidence* best = nullptr;
   for (const auto& ev : r.evidence)
     if (best == nullptr ||
         position{ev.connection, ev.event} < position{best->connection, best->event})
@@ -28,9 +28,9 @@ const harness::evidence* first_evidence(const harness::rule_result& r) {
   return best;
 }
 
-std::string rule_summary(const harness::rule_result& r) {
+std::string rule_summary(const ph::rule_result& r) {
   std::string out = r.rule != nullptr ? fmt::format("{} ({}, {}): {}", r.rule->id, r.rule->rfc,
-                                                    harness::to_string(r.rule->lvl), r.message)
+                                                    ph::to_string(r.rule->lvl), r.message)
                                       : r.message;
   if (const auto* ev = first_evidence(r))
     out += fmt::format(" at conn {}, event {}: {}", ev->connection, ev->event,
@@ -58,7 +58,7 @@ std::string_view to_string(divergence_source s) {
   return "?";
 }
 
-std::optional<divergence> first_divergence(const harness::scenario_result& r) {
+std::optional<divergence> first_divergence(const ph::scenario_result& r) {
   std::optional<divergence> best;
   std::optional<position> best_at;
   auto offer = [&](divergence d) {
@@ -116,7 +116,7 @@ pattern_diff diff_pattern(std::string_view p, std::string_view a, bool regex) {
     d.differs = true;
     return d;
   }
-  if (harness::glob_match(p, a, true)) return d;
+  if (ph::glob_match(p, a, true)) return d;
   std::size_t head = 0;
   while (head < p.size() && head < a.size() && p[head] != '*' &&
          (p[head] == '?' || same_char(p[head], a[head])))

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/model/result.hpp"
+#include "vocabulary/result.hpp"
 
 namespace ph::reports {
 
@@ -34,7 +34,7 @@ struct divergence {
 //     (connection, then event; a script step wins a tie: it says what was expected);
 //  2. else the first client step whose outcome did not match;
 //  3. else the first failing rule (even without evidence), else the first problem.
-std::optional<divergence> first_divergence(const harness::scenario_result& result);
+std::optional<divergence> first_divergence(const ph::scenario_result& result);
 
 // Where a line the client sent stops matching a script pattern, for highlighting. Each
 // string is cut in three: head (matches), diff (differs), tail (matches again), as byte

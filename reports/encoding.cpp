@@ -89,7 +89,7 @@ std::string visible_excerpt(std::string_view bytes, std::size_t max_bytes) {
   return visible(bytes.substr(0, utf8_safe_cut(bytes, max_bytes))) + "\u2026";
 }
 
-std::string evidence_cut_note(const harness::evidence& ev) {
+std::string evidence_cut_note(const ph::evidence& ev) {
   if (!ev.cut()) return {};
   return fmt::format(" ({} bytes in all, sha256 {})", ev.length, ev.sha256);
 }

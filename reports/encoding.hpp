@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "harness/model/base64.hpp"
-#include "harness/model/digest.hpp"
-#include "harness/model/result.hpp"
+#include "vocabulary/base64.hpp"
+#include "vocabulary/digest.hpp"
+#include "vocabulary/result.hpp"
 
 namespace ph::reports {
 
@@ -31,10 +31,10 @@ std::string visible(std::string_view bytes);
 std::string visible_excerpt(std::string_view bytes, std::size_t max_bytes = 120);
 
 // " (N bytes in all, sha256 X)" for evidence whose excerpt was cut, else empty.
-std::string evidence_cut_note(const harness::evidence& ev);
+std::string evidence_cut_note(const ph::evidence& ev);
 
 // RFC 4648 §4 base64 with padding (the harness model's).
-using harness::base64_encode;
+using ph::base64_encode;
 
 // `text` escaped for XML 1.0 character data (and HTML: JUnit, the HTML view, compare --html), or an
 // attribute value when `attribute` (then TAB, LF and CR become character references so that
@@ -43,6 +43,6 @@ using harness::base64_encode;
 std::string xml_escape(std::string_view text, bool attribute = false);
 
 // FIPS 180-4 SHA-256 of `bytes`, as 64 lower-case hex digits (the harness model's).
-using harness::sha256_hex;
+using ph::sha256_hex;
 
 }  // namespace ph::reports

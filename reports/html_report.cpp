@@ -16,9 +16,9 @@ namespace ph::reports {
 namespace {
 
 using json = nlohmann::json;
-using harness::direction;
-using harness::event_kind;
-using harness::outcome;
+using ph::direction;
+using ph::event_kind;
+using ph::outcome;
 
 // A run of consecutive writes one way on one channel (a body, a file) embeds this many bytes;
 // the rest of the run is summarised in one row.
@@ -48,7 +48,7 @@ std::string_view eol_of(std::string_view line) {
 }
 
 // One connection's events as [index, kind, dir, channel, t_us, rows, extra]; see html_data.
-json events_json(const harness::transcript& t, const render_options& options) {
+json events_json(const ph::transcript& t, const render_options& options) {
   json out = json::array();
   struct run {
     int channel = -1;
@@ -64,7 +64,7 @@ json events_json(const harness::transcript& t, const render_options& options) {
     if (e.kind != event_kind::data) {
       cur = {};
       out.push_back(json::array(
-          {i, harness::to_string(e.kind), dir, e.channel, at, json::array({visible(e.bytes)}), 0}));
+          {i, ph::to_string(e.kind), dir, e.channel, at, json::array({visible(e.bytes)}), 0}));
       continue;
     }
     if (cur.channel != e.channel || cur.dir != e.dir) cur = {e.channel, e.dir, 0, 0};
@@ -107,7 +107,7 @@ json events_json(const harness::transcript& t, const render_options& options) {
   return out;
 }
 
-json connection_data(const harness::transcript& t, const render_options& options) {
+json connection_data(const ph::transcript& t, const render_options& options) {
   json channels = json::array();
   for (const auto& c : t.channels)
     channels.push_back(
@@ -148,7 +148,7 @@ json pieces(std::string_view s, const text_cut& cut) {
                       visible(s.substr(cut.tail))});
 }
 
-json scenario_data(const harness::scenario_result& r, const render_options& options) {
+json scenario_data(const ph::scenario_result& r, const render_options& options) {
   const redactor red(r);
   auto clean = [&](std::string_view s) { return options.redact ? red.apply(s) : std::string(s); };
   auto shown = [&](std::string_view s) { return visible(clean(s)); };
@@ -170,7 +170,7 @@ json scenario_data(const harness::scenario_result& r, const render_options& opti
       for (const auto& piece : rfc_links(rr.rule->rfc))
         links.push_back(json::array({piece.text, piece.url}));
       jr["id"] = rr.rule->id;
-      jr["lvl"] = harness::to_string(rr.rule->lvl);
+      jr["lvl"] = ph::to_string(rr.rule->lvl);
       jr["lt"] = rr.rule->level_text;
       jr["sum"] = rr.rule->summary;
     } else {
@@ -200,7 +200,7 @@ json scenario_data(const harness::scenario_result& r, const render_options& opti
     const std::string expected = clean(tr.expected);
     json js = {{"n", tr.step},
                {"at", tr.where},
-               {"rd", harness::to_string(tr.read)},
+               {"rd", ph::to_string(tr.read)},
                {"exp", visible(expected)},
                {"re", tr.regex},
                {"reached", tr.reached},
@@ -210,7 +210,7 @@ json scenario_data(const harness::scenario_result& r, const render_options& opti
                {"conn", tr.connection},
                {"ev", tr.event},
                {"sent", rows_of(clean(tr.sent))}};
-    if (tr.read == harness::script_read::line) {
+    if (tr.read == ph::script_read::line) {
       const std::string_view eol = eol_of(actual);
       const std::string_view line = std::string_view(actual).substr(0, actual.size() - eol.size());
       js["act"] = visible(line);
@@ -220,7 +220,7 @@ json scenario_data(const harness::scenario_result& r, const render_options& opti
         if (d.differs)
           js["d"] = {{"e", pieces(expected, d.expected)}, {"a", pieces(line, d.actual)}};
       }
-    } else if (tr.read == harness::script_read::block) {
+    } else if (tr.read == ph::script_read::block) {
       js["rows"] = rows_of(actual);
     }
     script.push_back(std::move(js));
@@ -241,7 +241,7 @@ json scenario_data(const harness::scenario_result& r, const render_options& opti
 
   json out = {{"id", r.id},
               {"p", r.protocol},
-              {"v", harness::to_string(r.final)},
+              {"v", ph::to_string(r.final)},
               {"s", r.summary},
               {"f", r.file},
               {"ms", ms(r.duration)},
@@ -264,7 +264,7 @@ void replace_once(std::string& s, std::string_view marker, std::string_view with
 
 }  // namespace
 
-json html_data(const std::vector<harness::scenario_result>& results, const run_info& info,
+json html_data(const std::vector<ph::scenario_result>& results, const run_info& info,
                const render_options& options) {
   json scenarios = json::array();
   for (const auto& r : results)
@@ -276,7 +276,7 @@ json html_data(const std::vector<harness::scenario_result>& results, const run_i
           {"scenarios", std::move(scenarios)}};
 }
 
-std::string html_report(const std::vector<harness::scenario_result>& results, const run_info& info,
+std::string html_report(const std::vector<ph::scenario_result>& results, const run_info& info,
                         const render_options& options) {
   std::string data =
       html_data(results, info, options).dump(-1, ' ', false, json::error_handler_t::replace);

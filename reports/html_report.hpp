@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/model/result.hpp"
 #include "reports/render_options.hpp"
 #include "reports/run_info.hpp"
+#include "vocabulary/result.hpp"
 
 namespace ph::reports {
 
@@ -21,7 +21,7 @@ namespace ph::reports {
 // set by the query: ?verdict=FAIL,WARN&protocol=smtp&tag=T&rule=ID&q=TEXT.
 // Everything is embedded as one JSON document (html_data) that the script renders one
 // scenario at a time. Credentials are masked unless options.redact is false.
-std::string html_report(const std::vector<harness::scenario_result>& results, const run_info& info,
+std::string html_report(const std::vector<ph::scenario_result>& results, const run_info& info,
                         const render_options& options);
 
 // The document html_report() embeds: {"run": {...}, "counts": {...}, "scenarios": [...]}.
@@ -29,7 +29,7 @@ std::string html_report(const std::vector<harness::scenario_result>& results, co
 // keeps at most options.head_bytes bytes and head_rows... rows unless options.full_data; a
 // connection keeps at most html_connection_bytes of data, later events summarised as one
 // elided run per channel and direction.
-nlohmann::json html_data(const std::vector<harness::scenario_result>& results, const run_info& info,
+nlohmann::json html_data(const std::vector<ph::scenario_result>& results, const run_info& info,
                          const render_options& options);
 
 // Data bytes of one connection that the page embeds before eliding the rest.

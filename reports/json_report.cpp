@@ -8,8 +8,8 @@ namespace ph::reports {
 namespace {
 
 using json = nlohmann::json;
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 
 double ms(std::chrono::microseconds d) {
   return static_cast<double>(d.count()) / 1000.0;
@@ -31,14 +31,14 @@ json redacted_json(const json& j, const redactor* red) {
   return red != nullptr ? red->apply_json(j) : j;
 }
 
-json transcript_json(const harness::transcript& t, const render_options& options) {
+json transcript_json(const ph::transcript& t, const render_options& options) {
   json channels = json::array();
   for (const auto& c : t.channels)
     channels.push_back(
         {{"label", c.label}, {"client", c.client_endpoint}, {"server", c.server_endpoint}});
   json events = json::array();
   for (const auto& e : t.events) {
-    json je = {{"kind", harness::to_string(e.kind)},
+    json je = {{"kind", ph::to_string(e.kind)},
                {"dir", to_string(e.dir)},
                {"channel", e.channel},
                {"t_us", e.at.count()}};
@@ -67,7 +67,7 @@ json transcript_json(const harness::transcript& t, const render_options& options
 
 }  // namespace
 
-json scenario_json(const harness::scenario_result& r, const render_options& options) {
+json scenario_json(const ph::scenario_result& r, const render_options& options) {
   const redactor red(r);
   const redactor* clean = options.redact ? &red : nullptr;
   auto text = [&](const std::string& s) { return clean ? clean->apply(s) : s; };
@@ -98,13 +98,13 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
       }
       evidence.push_back(std::move(je));
     }
-    json jr = {{"outcome", harness::to_string(rr.result)},
+    json jr = {{"outcome", ph::to_string(rr.result)},
                {"message", text(rr.message)},
                {"evidence", std::move(evidence)}};
     if (rr.rule != nullptr) {
       jr["id"] = rr.rule->id;
       jr["rfc"] = rr.rule->rfc;
-      jr["level"] = harness::to_string(rr.rule->lvl);
+      jr["level"] = ph::to_string(rr.rule->lvl);
       jr["level_text"] = rr.rule->level_text;
     } else {
       jr["id"] = nullptr;
@@ -126,7 +126,7 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
     json js = {{"connection", tr.connection},
                {"step", tr.step},
                {"where", tr.where},
-               {"read", harness::to_string(tr.read)},
+               {"read", ph::to_string(tr.read)},
                {"expected", text(tr.expected)},
                {"regex", tr.regex},
                {"reached", tr.reached},
@@ -148,7 +148,7 @@ json scenario_json(const harness::scenario_result& r, const render_options& opti
               {"protocol", r.protocol},
               {"summary", r.summary},
               {"tags", r.tags},
-              {"verdict", harness::to_string(r.final)},
+              {"verdict", ph::to_string(r.final)},
               {"duration_ms", ms(r.duration)},
               {"bytes", {{"client_to_server", up}, {"server_to_client", down}}},
               {"ops", r.steps.size()},
@@ -180,16 +180,16 @@ json run_json(const run_info& info) {
           {"paths", info.paths}};
 }
 
-json verdict_counts(const std::vector<harness::scenario_result>& results) {
+json verdict_counts(const std::vector<ph::scenario_result>& results) {
   json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
   for (const auto& r : results) {
-    auto& n = counts[std::string(harness::to_string(r.final))];
+    auto& n = counts[std::string(ph::to_string(r.final))];
     n = n.get<std::size_t>() + 1;
   }
   return counts;
 }
 
-json json_report(const std::vector<harness::scenario_result>& results, const run_info& info,
+json json_report(const std::vector<ph::scenario_result>& results, const run_info& info,
                  const render_options& options) {
   json scenarios = json::array();
   for (const auto& r : results)
@@ -200,8 +200,8 @@ json json_report(const std::vector<harness::scenario_result>& results, const run
           {"scenarios", std::move(scenarios)}};
 }
 
-std::string json_report_text(const std::vector<harness::scenario_result>& results,
-                             const run_info& info, const render_options& options) {
+std::string json_report_text(const std::vector<ph::scenario_result>& results, const run_info& info,
+                             const render_options& options) {
   return json_report(results, info, options).dump(2, ' ', false, json::error_handler_t::replace) +
          "\n";
 }

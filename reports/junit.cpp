@@ -14,11 +14,11 @@
 namespace ph::reports {
 namespace {
 
-using harness::level;
-using harness::outcome;
-using harness::rule_result;
-using harness::scenario_result;
-using harness::verdict;
+using ph::level;
+using ph::outcome;
+using ph::rule_result;
+using ph::scenario_result;
+using ph::verdict;
 
 std::string seconds(std::chrono::microseconds d) {
   return fmt::format("{:.3f}", static_cast<double>(d.count()) / 1e6);
@@ -40,11 +40,11 @@ class findings {
 
   std::string rule_line(const rule_result& r) const {
     if (r.rule == nullptr) return fmt::format("(unknown rule): {}", visible(clean(r.message)));
-    return fmt::format("{} ({}, {}): {}", r.rule->id, r.rule->rfc, harness::to_string(r.rule->lvl),
+    return fmt::format("{} ({}, {}): {}", r.rule->id, r.rule->rfc, ph::to_string(r.rule->lvl),
                        visible(clean(r.message)));
   }
 
-  std::string evidence_line(const harness::evidence& ev) const {
+  std::string evidence_line(const ph::evidence& ev) const {
     return fmt::format("conn {}, event {}: {}{}", ev.connection, ev.event,
                        visible_excerpt(clean(ev.excerpt)), evidence_cut_note(ev));
   }
@@ -104,7 +104,7 @@ void write_testcase(std::string& out, const scenario_result& r, const render_opt
 
   const auto divergence = first_divergence(r);
   std::string message =
-      divergence ? visible(f.clean(divergence->summary)) : std::string(harness::to_string(r.final));
+      divergence ? visible(f.clean(divergence->summary)) : std::string(ph::to_string(r.final));
   if (r.final == verdict::fail) {
     std::string type = "mismatch";
     if (divergence && divergence->source == divergence_source::rule) {

@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/result.hpp"
 #include "reports/encoding.hpp"
 #include "reports/render_options.hpp"
 #include "reports/run_info.hpp"
+#include "vocabulary/result.hpp"
 
 namespace ph::reports {
 
@@ -29,7 +29,7 @@ namespace ph::reports {
 // over options.max_junit_bytes has every transcript cut to one length (the longest that
 // fits) at a line end, each cut transcript ends with a line saying so, and every suite has
 // a "transcripts_truncated" property.
-std::string junit_xml(const std::vector<harness::scenario_result>& results, const run_info& info,
+std::string junit_xml(const std::vector<ph::scenario_result>& results, const run_info& info,
                       const render_options& options);
 
 }  // namespace ph::reports

@@ -12,8 +12,8 @@
 namespace ph::reports {
 namespace {
 
-using harness::outcome;
-using harness::verdict;
+using ph::outcome;
+using ph::verdict;
 
 constexpr std::size_t max_line_bytes = 300;
 
@@ -29,13 +29,13 @@ std::string link_target(const markdown_options& md, std::string_view id) {
   return out;
 }
 
-void scenario_entry(std::string& out, const harness::scenario_result& r,
-                    const render_options& options, const markdown_options& md) {
+void scenario_entry(std::string& out, const ph::scenario_result& r, const render_options& options,
+                    const markdown_options& md) {
   const redactor red(r);
   auto clean = [&](std::string_view s) {
     return visible_excerpt(options.redact ? red.apply(s) : std::string(s), max_line_bytes);
   };
-  out += fmt::format("- **{}** [{}]({}) — {}\n", harness::to_string(r.final), markdown_code(r.id),
+  out += fmt::format("- **{}** [{}]({}) — {}\n", ph::to_string(r.final), markdown_code(r.id),
                      link_target(md, r.id), markdown_escape(r.summary));
   if (auto d = first_divergence(r))
     out += fmt::format("  - first divergence ({}): {}\n", to_string(d->source),
@@ -50,9 +50,9 @@ void scenario_entry(std::string& out, const harness::scenario_result& r,
       out += fmt::format("  - rule: {}\n", markdown_escape(clean(rr.message)));
       continue;
     }
-    out += fmt::format("  - {} {} ({}): {}\n", harness::to_string(rr.rule->lvl),
-                       markdown_code(rr.rule->id), markdown_escape(rr.rule->rfc),
-                       markdown_escape(clean(rr.message)));
+    out +=
+        fmt::format("  - {} {} ({}): {}\n", ph::to_string(rr.rule->lvl), markdown_code(rr.rule->id),
+                    markdown_escape(rr.rule->rfc), markdown_escape(clean(rr.message)));
   }
   if (failing > shown) out += fmt::format("  - … {} more rule finding(s)\n", failing - shown);
 }
@@ -87,9 +87,8 @@ std::string markdown_escape(std::string_view text) {
   return out;
 }
 
-std::string markdown_summary(const std::vector<harness::scenario_result>& results,
-                             const run_info& info, const render_options& options,
-                             const markdown_options& md) {
+std::string markdown_summary(const std::vector<ph::scenario_result>& results, const run_info& info,
+                             const render_options& options, const markdown_options& md) {
   std::array<std::size_t, 4> counts{};
   std::map<std::string, std::array<std::size_t, 4>> by_protocol;
   for (const auto& r : results) {

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/result.hpp"
 #include "reports/render_options.hpp"
 #include "reports/run_info.hpp"
+#include "vocabulary/result.hpp"
 
 namespace ph::reports {
 
@@ -24,9 +24,8 @@ struct markdown_options {
 // failing rules (level, id, RFC, message), and a link to the full report. Text from the run
 // is made visible and escaped so that it cannot become Markdown or HTML; credentials are
 // masked unless options.redact is false.
-std::string markdown_summary(const std::vector<harness::scenario_result>& results,
-                             const run_info& info, const render_options& options,
-                             const markdown_options& md = {});
+std::string markdown_summary(const std::vector<ph::scenario_result>& results, const run_info& info,
+                             const render_options& options, const markdown_options& md = {});
 
 // `text` as inline code: backticks enough to hold any backticks inside, kept on one line.
 std::string markdown_code(std::string_view text);

@@ -9,8 +9,8 @@
 namespace ph::reports {
 namespace {
 
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 
 constexpr std::string_view mask = "***";
 
@@ -19,7 +19,7 @@ struct range {
   std::size_t end = 0;
 };
 
-using forms = harness::redaction_forms;
+using forms = ph::redaction_forms;
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -146,12 +146,12 @@ std::string masked_piece(std::string_view bytes, std::size_t offset,
 
 }  // namespace
 
-redactor::redactor(std::vector<std::string> secrets, harness::redaction_forms forms)
+redactor::redactor(std::vector<std::string> secrets, ph::redaction_forms forms)
     : secrets_(std::move(secrets)), forms_(std::move(forms)) {
   std::erase_if(secrets_, [](const std::string& s) { return s.empty(); });
 }
 
-redactor::redactor(const harness::scenario_result& result)
+redactor::redactor(const ph::scenario_result& result)
     : redactor(result.secrets, result.redaction) {}
 
 std::string redactor::apply(std::string_view text) const {
@@ -187,7 +187,7 @@ nlohmann::json redactor::apply_json(const nlohmann::json& j) const {
   return out;
 }
 
-harness::transcript redactor::apply(const harness::transcript& t) const {
+ph::transcript redactor::apply(const ph::transcript& t) const {
   const forms& f = forms_;
 
   // One byte stream per (channel, side), remembering where each data event starts in it.
@@ -256,7 +256,7 @@ harness::transcript redactor::apply(const harness::transcript& t) const {
   for (auto& [key, s] : streams)
     if (key.second != direction::client_to_server) s.ranges = merged(std::move(s.ranges));
 
-  harness::transcript out = t;
+  ph::transcript out = t;
   for (std::size_t i = 0; i < out.events.size(); ++i) {
     auto& e = out.events[i];
     if (e.kind != event_kind::data) {

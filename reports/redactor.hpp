@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/result.hpp"
-#include "harness/model/transcript.hpp"
+#include "vocabulary/result.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::reports {
 
@@ -16,9 +16,9 @@ class redactor {
  public:
   // `forms` are the credential forms masked: the protocol's, from the `redaction` column of
   // its row in the protocol registry (harness/protocols.cpp). Empty secrets are ignored.
-  redactor(std::vector<std::string> secrets, harness::redaction_forms forms);
+  redactor(std::vector<std::string> secrets, ph::redaction_forms forms);
   // The result's secrets and redaction forms (scenario_result::redaction).
-  explicit redactor(const harness::scenario_result& result);
+  explicit redactor(const ph::scenario_result& result);
 
   // A copy of `t` with credentials replaced by "***". Events keep their kind, order, index
   // and timing; a data event's bytes lose only the masked parts (one "***" per masked run of
@@ -31,7 +31,7 @@ class redactor {
   //  - any client line begun while the server's last complete line on that channel was one of
   //    the forms' SASL continuations (SMTP `334`, POP3 `+ `, NNTP `383`, FTP `334`/`335`).
   // Non-data events (notes, TLS text) get the free-text treatment below.
-  [[nodiscard]] harness::transcript apply(const harness::transcript& t) const;
+  [[nodiscard]] ph::transcript apply(const ph::transcript& t) const;
 
   // Free text (messages, evidence excerpts, logs): secrets replaced, and credential
   // commands masked as above where they start a line or a quotation ("got \"PASS x\"" gives
@@ -44,7 +44,7 @@ class redactor {
 
  private:
   std::vector<std::string> secrets_;
-  harness::redaction_forms forms_;
+  ph::redaction_forms forms_;
 };
 
 }  // namespace ph::reports

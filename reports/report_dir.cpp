@@ -55,7 +55,7 @@ std::string transcript_file_name(std::string_view id) {
   return out + ".txt";
 }
 
-void write_report_dir(const fs::path& dir, const std::vector<harness::scenario_result>& results,
+void write_report_dir(const fs::path& dir, const std::vector<ph::scenario_result>& results,
                       const run_info& info, const render_options& options) {
   make_dirs(dir);
   write_file(dir / "junit.xml", junit_xml(results, info, options));

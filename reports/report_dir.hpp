@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/result.hpp"
 #include "reports/render_options.hpp"
 #include "reports/run_info.hpp"
+#include "vocabulary/result.hpp"
 
 namespace ph::reports {
 
@@ -18,7 +18,7 @@ namespace ph::reports {
 // files already there. Throws
 // std::filesystem::filesystem_error naming the path that could not be created or written.
 void write_report_dir(const std::filesystem::path& dir,
-                      const std::vector<harness::scenario_result>& results, const run_info& info,
+                      const std::vector<ph::scenario_result>& results, const run_info& info,
                       const render_options& options);
 
 // What write_report_dir writes, for messages: "index.html, junit.xml, ...".

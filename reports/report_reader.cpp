@@ -5,14 +5,14 @@
 
 #include <fmt/format.h>
 
-#include "harness/model/base64.hpp"
+#include "vocabulary/base64.hpp"
 
 namespace ph::reports {
 namespace {
 
 using json = nlohmann::json;
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 
 std::chrono::microseconds from_ms(const json& j, const char* key) {
   return std::chrono::microseconds(
@@ -23,7 +23,7 @@ std::chrono::microseconds from_ms(const json& j, const char* key) {
 std::string bytes_of(const json& j, const char* text_key, const char* base64_key) {
   if (j.contains(text_key)) return j[text_key].get<std::string>();
   if (j.contains(base64_key)) {
-    auto decoded = harness::base64_decode(j[base64_key].get<std::string>());
+    auto decoded = ph::base64_decode(j[base64_key].get<std::string>());
     if (!decoded) throw std::runtime_error(fmt::format("'{}' is not base64", base64_key));
     return *decoded;
   }
@@ -34,27 +34,27 @@ template <typename Enum, std::size_t N>
 Enum named(const json& j, const Enum (&values)[N]) {
   const auto text = j.get<std::string>();
   for (Enum v : values)
-    if (harness::to_string(v) == text) return v;
+    if (ph::to_string(v) == text) return v;
   throw std::runtime_error(fmt::format("unknown value '{}'", text));
 }
 
 constexpr event_kind event_kinds[] = {
     event_kind::open,       event_kind::data,  event_kind::tls_start, event_kind::tls_ready,
     event_kind::tls_failed, event_kind::close, event_kind::reset,     event_kind::note};
-constexpr harness::outcome outcomes[] = {harness::outcome::pass, harness::outcome::fail,
-                                         harness::outcome::not_applicable};
-constexpr harness::verdict verdicts[] = {harness::verdict::pass, harness::verdict::warn,
-                                         harness::verdict::fail, harness::verdict::error};
-constexpr harness::script_read reads[] = {harness::script_read::none, harness::script_read::line,
-                                          harness::script_read::block};
+constexpr ph::outcome outcomes[] = {ph::outcome::pass, ph::outcome::fail,
+                                    ph::outcome::not_applicable};
+constexpr ph::verdict verdicts[] = {ph::verdict::pass, ph::verdict::warn, ph::verdict::fail,
+                                    ph::verdict::error};
+constexpr ph::script_read reads[] = {ph::script_read::none, ph::script_read::line,
+                                     ph::script_read::block};
 
-harness::transcript transcript_of(const json& j) {
-  harness::transcript t;
+ph::transcript transcript_of(const json& j) {
+  ph::transcript t;
   t.connection = j.value("connection", 0);
   for (const auto& c : j.at("channels"))
     t.channels.push_back({c.value("label", ""), c.value("client", ""), c.value("server", "")});
   for (const auto& je : j.at("events")) {
-    harness::event e;
+    ph::event e;
     e.kind = named(je.at("kind"), event_kinds);
     e.dir = je.value("dir", "") == "server_to_client" ? direction::server_to_client
                                                       : direction::client_to_server;
@@ -65,7 +65,7 @@ harness::transcript transcript_of(const json& j) {
   }
   if (j.contains("elided")) {
     const json& el = j["elided"];
-    harness::elision e;
+    ph::elision e;
     e.limit = el.value("limit", std::size_t{0});
     e.event = el.value("event", -1);
     e.client_bytes = el.value("client_bytes", std::uint64_t{0});
@@ -79,8 +79,8 @@ harness::transcript transcript_of(const json& j) {
   return t;
 }
 
-harness::scenario_result result_of(const json& j, const rule_lookup& find_rule) {
-  harness::scenario_result r;
+ph::scenario_result result_of(const json& j, const rule_lookup& find_rule) {
+  ph::scenario_result r;
   r.id = j.at("id").get<std::string>();
   r.file = j.value("file", "");
   r.protocol = j.value("protocol", "");
@@ -91,14 +91,14 @@ harness::scenario_result result_of(const json& j, const rule_lookup& find_rule) 
   r.problems = j.value("problems", std::vector<std::string>{});
   for (const auto& jr : j.value("rules", json::array())) {
     if (!jr.contains("id") || !jr["id"].is_string()) continue;
-    const harness::rule_info* rule = find_rule(jr["id"].get<std::string>());
+    const ph::rule_info* rule = find_rule(jr["id"].get<std::string>());
     if (rule == nullptr) continue;
-    harness::rule_result rr;
+    ph::rule_result rr;
     rr.rule = rule;
     rr.result = named(jr.at("outcome"), outcomes);
     rr.message = jr.value("message", "");
     for (const auto& je : jr.value("evidence", json::array())) {
-      harness::evidence ev;
+      ph::evidence ev;
       ev.connection = je.value("connection", 0);
       ev.event = je.value("event", -1);
       ev.excerpt = bytes_of(je, "excerpt", "excerpt_base64");
@@ -109,7 +109,7 @@ harness::scenario_result result_of(const json& j, const rule_lookup& find_rule) 
     r.rules.push_back(std::move(rr));
   }
   for (const auto& js : j.value("steps", json::array())) {
-    harness::step_result st;
+    ph::step_result st;
     st.op = js.value("op", "");
     st.expect = js.value("expect", json());
     st.outcome = js.value("outcome", json());
@@ -119,7 +119,7 @@ harness::scenario_result result_of(const json& j, const rule_lookup& find_rule) 
     r.steps.push_back(std::move(st));
   }
   for (const auto& js : j.value("script", json::array())) {
-    harness::script_step_trace tr;
+    ph::script_step_trace tr;
     tr.connection = js.value("connection", 0);
     tr.step = js.value("step", 0);
     tr.where = js.value("where", "");
@@ -162,9 +162,9 @@ json load_report(const std::filesystem::path& given) {
   return doc;
 }
 
-std::vector<harness::scenario_result> results_from_report(const json& report,
-                                                          const rule_lookup& find_rule) {
-  std::vector<harness::scenario_result> out;
+std::vector<ph::scenario_result> results_from_report(const json& report,
+                                                     const rule_lookup& find_rule) {
+  std::vector<ph::scenario_result> out;
   for (const auto& s : report.at("scenarios")) {
     try {
       out.push_back(result_of(s, find_rule));

@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/model/result.hpp"
 #include "reports/run_info.hpp"
+#include "vocabulary/result.hpp"
 
 namespace ph::reports {
 
@@ -20,15 +20,15 @@ namespace ph::reports {
 nlohmann::json load_report(const std::filesystem::path& path);
 
 // The rule a report names by id (the judge's registry), or null for an id it does not know.
-using rule_lookup = std::function<const harness::rule_info*(std::string_view id)>;
+using rule_lookup = std::function<const ph::rule_info*(std::string_view id)>;
 
 // The scenario results of a report as the writers need them again. What the report holds
 // is what comes back: text already redacted stays redacted (no secrets are known), data
 // events the run cut (without --full-data) keep only their head, and a rule id the lookup
 // does not know is dropped. Throws std::runtime_error naming the scenario when a field has
 // the wrong type.
-std::vector<harness::scenario_result> results_from_report(const nlohmann::json& report,
-                                                          const rule_lookup& find_rule);
+std::vector<ph::scenario_result> results_from_report(const nlohmann::json& report,
+                                                     const rule_lookup& find_rule);
 
 // The report's run: version, start, wall time, jobs, client, host, command, paths.
 run_info run_info_from_report(const nlohmann::json& report);

@@ -10,9 +10,9 @@
 namespace ph::reports {
 namespace {
 
-using harness::direction;
-using harness::event;
-using harness::event_kind;
+using ph::direction;
+using ph::event;
+using ph::event_kind;
 
 std::string_view side(direction dir) {
   return dir == direction::client_to_server ? "C" : "S";
@@ -85,7 +85,7 @@ void render_data(std::string& out, const std::string& stamp, const event& e, boo
 
 }  // namespace
 
-std::string render_connection(const harness::transcript& t, std::string_view id,
+std::string render_connection(const ph::transcript& t, std::string_view id,
                               const render_options& options) {
   int channel_count = static_cast<int>(t.channels.size());
   for (const auto& e : t.events)
@@ -95,9 +95,8 @@ std::string render_connection(const harness::transcript& t, std::string_view id,
   std::string out;
   for (int c = 0; c < channel_count; ++c) {
     const bool known = c < static_cast<int>(t.channels.size());
-    const harness::channel_info info =
-        known ? t.channels[static_cast<std::size_t>(c)]
-              : harness::channel_info{fmt::format("channel {}", c), "?", "?"};
+    const ph::channel_info info = known ? t.channels[static_cast<std::size_t>(c)]
+                                        : ph::channel_info{fmt::format("channel {}", c), "?", "?"};
     if (!out.empty()) out += '\n';
     out += fmt::format("# {} · conn {} · {} · {} → {}\n", id, t.connection, visible(info.label),
                        visible(info.client_endpoint), visible(info.server_endpoint));
@@ -120,8 +119,7 @@ std::string render_connection(const harness::transcript& t, std::string_view id,
   return out;
 }
 
-std::string render_transcript(const harness::scenario_result& result,
-                              const render_options& options) {
+std::string render_transcript(const ph::scenario_result& result, const render_options& options) {
   if (result.connections.empty()) return fmt::format("# {} · no connections recorded\n", result.id);
   const redactor red(result);
   std::string out;

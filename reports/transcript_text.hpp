@@ -9,9 +9,9 @@
 
 #include <string>
 
-#include "harness/model/result.hpp"
-#include "harness/model/transcript.hpp"
 #include "reports/render_options.hpp"
+#include "vocabulary/result.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::reports {
 
@@ -29,12 +29,11 @@ namespace ph::reports {
 // with its SHA-256>".
 // With options.redact (the default) credentials are masked as `redactor` describes.
 // A result without connections renders as one header line saying so.
-std::string render_transcript(const harness::scenario_result& result,
-                              const render_options& options);
+std::string render_transcript(const ph::scenario_result& result, const render_options& options);
 
 // One connection, as above; `id` is used in the header lines. `t` is rendered as given
 // (no redaction here: pass a redacted copy).
-std::string render_connection(const harness::transcript& t, std::string_view id,
+std::string render_connection(const ph::transcript& t, std::string_view id,
                               const render_options& options);
 
 }  // namespace ph::reports

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Keeps the layers' arrows (DESIGN.md "Layers", lowest first: the vocabulary harness/model,
+# Keeps the layers' arrows (DESIGN.md "Layers", lowest first: the vocabulary (vocabulary/, namespace ph),
 # clients, fake servers, judge harness/rules, reports, then the harness on top): a layer
 # includes only itself and the layers below it, and the three implementations, the thing tested
 # (clients/), the puppet (fakeservers/) and the judge (harness/rules/), share no protocol code.
@@ -21,7 +21,7 @@ forbid() {  # folder, include pattern, why
 # include (clients/, fakeservers/, harness/, reports/, tests/) is an arrow pointing up or across.
 only() {
   local hits
-  hits=$(grep -rnE "^\s*#\s*include\s*\"(clients|fakeservers|harness|reports|tests)/" "$1" \
+  hits=$(grep -rnE "^\s*#\s*include\s*\"(clients|fakeservers|harness|reports|tests|vocabulary)/" "$1" \
            --include='*.hpp' --include='*.cpp' 2>/dev/null |
          grep -vE "^[^:]+:[0-9]+:\s*#\s*include\s*\"($2)")
   if [ -n "$hits" ]; then
@@ -30,13 +30,13 @@ only() {
     bad=1
   fi
 }
-only harness/model 'harness/model/' "the vocabulary is the bottom layer"
+only vocabulary 'vocabulary/' "the vocabulary is the bottom layer"
 only clients 'clients/' "the client under test stands alone"
-only fakeservers 'fakeservers/|harness/model/' \
+only fakeservers 'fakeservers/|vocabulary/' \
   "the fake servers use the vocabulary only, and share no parsing with the client or the judge"
-only harness/rules 'harness/rules/|harness/model/' "the judge reads transcripts only"
-only reports 'reports/|harness/model/' "reports read the vocabulary only"
-forbid harness/model 'boost/' "the model is plain data"
+only harness/rules 'harness/rules/|vocabulary/' "the judge reads transcripts only"
+only reports 'reports/|vocabulary/' "reports read the vocabulary only"
+forbid vocabulary 'boost/' "the model is plain data"
 forbid reports 'boost/' "reports read the model only"
 # Public headers of the libraries: no Asio/OpenSSL (compile time, and an ABI-free API).
 for h in clients/*/*.hpp fakeservers/fake_server.hpp; do

@@ -13,8 +13,8 @@
 namespace ph::fakeservers {
 
 using asio::use_awaitable;
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 constexpr auto no_throw = asio::as_tuple(use_awaitable);
 
 namespace {
@@ -114,7 +114,7 @@ awaitable<bool> session::data_open() {
     co_return false;
   }
   sock.set_option(asio::ip::tcp::no_delay(true), ec);
-  harness::channel_info ch;
+  ph::channel_info ch;
   ch.label = fmt::format("data {}", ++data_count_);
   boost::system::error_code ignored;
   auto local = sock.local_endpoint(ignored);

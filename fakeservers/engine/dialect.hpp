@@ -31,8 +31,8 @@ class step_keys {
   // The keys, in the order messages list them.
   virtual const std::vector<std::string>& names() const = 0;
   // The step `j` (at `ptr`) holds at least one of them; `expects_line` when it also expects a
-  // line. Throws harness::scenario_error naming file:line.
-  virtual std::shared_ptr<const step_extra> parse(const harness::scenario& scen, const json& j,
+  // line. Throws ph::scenario_error naming file:line.
+  virtual std::shared_ptr<const step_extra> parse(const ph::scenario& scen, const json& j,
                                                   const std::string& ptr,
                                                   bool expects_line) const = 0;
   // After the step's line (without its terminator) matched: a problem, or "".
@@ -51,8 +51,8 @@ class dialect {
   virtual ~dialect() = default;
   // Checks the protocol-specific parts of [server] and, in model mode, compiles
   // [server.model] into the model server every connection of the scenario shares (nullptr
-  // in script mode). Throws harness::scenario_error naming file:line.
-  virtual std::shared_ptr<const model_server> compile(const harness::scenario& scen) const = 0;
+  // in script mode). Throws ph::scenario_error naming file:line.
+  virtual std::shared_ptr<const model_server> compile(const ph::scenario& scen) const = 0;
   // Block kinds a script step may `read` (e.g. SMTP's "data").
   virtual std::vector<std::string> block_kinds() const = 0;
   // Reads one block of that kind, raw, including its terminator; nullopt at EOF.

@@ -28,8 +28,8 @@ using asio::ip::tcp;
 namespace {
 
 // A [server] limit: an integer number of octets within [lo, hi].
-std::optional<std::size_t> octets(const harness::scenario& scen, const std::string& key,
-                                  std::size_t lo, std::size_t hi) {
+std::optional<std::size_t> octets(const ph::scenario& scen, const std::string& key, std::size_t lo,
+                                  std::size_t hi) {
   if (!scen.server.contains(key)) return std::nullopt;
   const json& v = scen.server[key];
   if (!v.is_number_integer() || v.get<std::int64_t>() < static_cast<std::int64_t>(lo) ||
@@ -42,13 +42,13 @@ std::optional<std::size_t> octets(const harness::scenario& scen, const std::stri
 // The same ranges for a serve option (server_options), which names no file.
 void check_range(const char* what, std::size_t v, std::size_t lo, std::size_t hi) {
   if (v < lo || v > hi)
-    throw harness::scenario_error(
+    throw ph::scenario_error(
         fmt::format("{} must be an integer from {} to {} (octets), not {}", what, lo, hi, v));
 }
 
 }  // namespace
 
-server_config compile_server(const dialect& given, const harness::scenario& scen) {
+server_config compile_server(const dialect& given, const ph::scenario& scen) {
   server_config cfg;
   const dialect* d = cfg.d = &given;
   static const std::set<std::string> known = {"mode",        "step",       "override",
@@ -91,12 +91,12 @@ server_config compile_server(const dialect& given, const harness::scenario& scen
   return cfg;
 }
 
-void validate_server(const dialect& d, const harness::scenario& scen) {
+void validate_server(const dialect& d, const ph::scenario& scen) {
   compile_server(d, scen);
 }
 
 struct fake_server::impl {
-  harness::scenario scen;
+  ph::scenario scen;
   server_options opts;
   server_config cfg;
   asio::io_context io{1};
@@ -164,7 +164,7 @@ struct fake_server::impl {
   }
 };
 
-fake_server::fake_server(const dialect& d, const harness::scenario& scen, server_options opts)
+fake_server::fake_server(const dialect& d, const ph::scenario& scen, server_options opts)
     : impl_(std::make_unique<impl>()) {
   impl_->scen = scen;
   impl_->opts = std::move(opts);

@@ -57,7 +57,7 @@ std::vector<std::string> check_block(const json& expect, const std::string& bloc
 namespace {
 
 // A problem of one step: in the record's problems and on the step's trace.
-void step_problem(session& s, harness::script_step_trace& tr, std::string text) {
+void step_problem(session& s, ph::script_step_trace& tr, std::string text) {
   if (tr.matched) tr.mismatch = text;
   tr.matched = false;
   s.problem(std::move(text));
@@ -90,8 +90,8 @@ class client_stream_cursor {
   }
 
  private:
-  static bool is_client_data(const harness::event& e) {
-    return e.kind == harness::event_kind::data && e.dir == harness::direction::client_to_server &&
+  static bool is_client_data(const ph::event& e) {
+    return e.kind == ph::event_kind::data && e.dir == ph::direction::client_to_server &&
            e.channel == 0;
   }
   std::size_t scanned_ = 0, recorded_ = 0;  // events summed so far, and their client bytes
@@ -131,7 +131,7 @@ std::string strip_eol(std::string_view line) {
 }
 
 bool line_matches(const script_step& st, const std::string& line) {
-  if (st.expect) return harness::glob_match(*st.expect, line, true);
+  if (st.expect) return ph::glob_match(*st.expect, line, true);
   if (st.expect_re) return re2::RE2::FullMatch(line, *st.expect_re);
   return false;
 }
@@ -139,20 +139,20 @@ bool line_matches(const script_step& st, const std::string& line) {
 namespace {
 
 // Every step of the script, not reached yet, for this connection's trace.
-std::vector<harness::script_step_trace> unreached(const std::vector<script_step>& steps) {
-  std::vector<harness::script_step_trace> out;
+std::vector<ph::script_step_trace> unreached(const std::vector<script_step>& steps) {
+  std::vector<ph::script_step_trace> out;
   out.reserve(steps.size());
   int index = 0;
   for (const auto& st : steps) {
-    harness::script_step_trace tr;
+    ph::script_step_trace tr;
     tr.step = ++index;
     tr.where = st.where;
     if (st.expect || st.expect_re) {
-      tr.read = harness::script_read::line;
+      tr.read = ph::script_read::line;
       tr.expected = st.expect_text;
       tr.regex = st.expect_re != nullptr;
     } else if (st.read || st.read_bytes) {
-      tr.read = harness::script_read::block;
+      tr.read = ph::script_read::block;
       tr.expected = st.read ? "read " + *st.read : fmt::format("read {} bytes", *st.read_bytes);
       if (!st.expect_data.is_null()) tr.expected += " " + st.expect_data.dump();
     }
@@ -266,9 +266,9 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
   while (true) {
     auto line = co_await s.read_line();
     if (!line) break;
-    harness::script_step_trace extra;
+    ph::script_step_trace extra;
     extra.connection = connection;
-    extra.read = harness::script_read::line;
+    extra.read = ph::script_read::line;
     extra.expected = "(the script has ended)";
     extra.reached = true;
     const std::size_t end = cursor.read_position(s);

@@ -15,7 +15,7 @@ namespace {
 
 // expect_re compiled once per scenario. Latin-1 makes RE2 match bytes, as the line is bytes
 // (a UTF-8 literal in the pattern still matches its own bytes).
-std::shared_ptr<const re2::RE2> compile_expect_re(const harness::scenario& scen,
+std::shared_ptr<const re2::RE2> compile_expect_re(const ph::scenario& scen,
                                                   const std::string& pattern,
                                                   const std::string& ptr) {
   if (pattern.size() > expect_re_max_bytes)
@@ -44,8 +44,7 @@ std::shared_ptr<const re2::RE2> compile_expect_re(const harness::scenario& scen,
 
 }  // namespace
 
-std::vector<std::string> lines_of(const harness::scenario& scen, const json& j,
-                                  const std::string& ptr) {
+std::vector<std::string> lines_of(const ph::scenario& scen, const json& j, const std::string& ptr) {
   if (j.is_string()) return {j.get<std::string>()};
   if (!j.is_array()) scen.fail(ptr, "expected a string or an array of strings");
   std::vector<std::string> out;
@@ -57,7 +56,7 @@ std::vector<std::string> lines_of(const harness::scenario& scen, const json& j,
 }
 
 // fault = { kind = "drip" | "delay" | "close" | "reset" | "stall" | "bare_lf", ... }
-void parse_fault(const harness::scenario& scen, const json& f, const std::string& ptr,
+void parse_fault(const ph::scenario& scen, const json& f, const std::string& ptr,
                  std::optional<write_faults>& faults, fault_kind& end) {
   auto one = [&](const json& item, const std::string& at) {
     if (!item.is_object() || !item.contains("kind") || !item["kind"].is_string())
@@ -94,7 +93,7 @@ void parse_fault(const harness::scenario& scen, const json& f, const std::string
   }
 }
 
-std::vector<script_step> parse_script(const harness::scenario& scen, const dialect& d) {
+std::vector<script_step> parse_script(const ph::scenario& scen, const dialect& d) {
   std::vector<script_step> steps;
   const json& server = scen.server;
   if (!server.contains("step")) scen.fail("/server", "script mode needs [[server.step]] entries");

@@ -22,7 +22,7 @@ struct server_config {
 };
 
 // Checks and compiles the scenario's [server] for dialect `d` (its protocol's); throws
-// harness::scenario_error naming file:line (validate_server reports the same errors).
-server_config compile_server(const dialect& d, const harness::scenario& scen);
+// ph::scenario_error naming file:line (validate_server reports the same errors).
+server_config compile_server(const dialect& d, const ph::scenario& scen);
 
 }  // namespace ph::fakeservers

@@ -13,12 +13,11 @@
 namespace ph::fakeservers {
 
 using asio::use_awaitable;
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 constexpr auto no_throw = asio::as_tuple(use_awaitable);
 
-write_faults write_faults::parse(const harness::scenario& scen, const json& j,
-                                 const std::string& ptr) {
+write_faults write_faults::parse(const ph::scenario& scen, const json& j, const std::string& ptr) {
   write_faults f;
   if (j.is_null()) return f;
   if (!j.is_object()) scen.fail(ptr, "faults must be a table");
@@ -43,9 +42,8 @@ write_faults write_faults::parse(const harness::scenario& scen, const json& j,
   return f;
 }
 
-session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls,
-                 const harness::scenario& scen, connection_record& rec,
-                 std::chrono::milliseconds timeout, session_limits limits)
+session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls, const ph::scenario& scen,
+                 connection_record& rec, std::chrono::milliseconds timeout, session_limits limits)
     : socket_(std::move(socket)),
       tls_ctx_(tls),
       deadline_(socket_.get_executor()),
@@ -58,7 +56,7 @@ session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls,
   sock.set_option(asio::ip::tcp::no_delay(true));
   // read_some() reads only after readiness; a spurious wakeup must not block the thread.
   sock.non_blocking(true);
-  harness::channel_info ch;
+  ph::channel_info ch;
   ch.label = "control";
   boost::system::error_code ec;
   auto remote = sock.remote_endpoint(ec);

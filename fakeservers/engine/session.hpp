@@ -32,7 +32,7 @@ struct write_faults {
   bool bare_lf = false;                     // send_line ends lines with LF only
 
   // Reads {drip = {bytes, delay_ms}, delay_ms, line_ending = "lf"}; throws scenario_error.
-  static write_faults parse(const harness::scenario& scen, const json& j, const std::string& ptr);
+  static write_faults parse(const ph::scenario& scen, const json& j, const std::string& ptr);
 };
 
 // The longest line a client may send where the server reads a command (in HTTP: a head
@@ -47,8 +47,8 @@ struct line_limit {
 // Bounds on what one connection may make the server hold.
 struct session_limits {
   line_limit line;
-  // Bytes of transcript kept for the connection (harness::transcript_recorder); 0: no limit.
-  std::size_t transcript = harness::transcript_recorder::default_limit;
+  // Bytes of transcript kept for the connection (ph::transcript_recorder); 0: no limit.
+  std::size_t transcript = ph::transcript_recorder::default_limit;
 };
 
 // Thrown inside a session to end it early (the client went away, a fault closed it).
@@ -58,7 +58,7 @@ struct session_ended {
 
 class session {
  public:
-  session(asio::ip::tcp::socket socket, asio::ssl::context& tls, const harness::scenario& scen,
+  session(asio::ip::tcp::socket socket, asio::ssl::context& tls, const ph::scenario& scen,
           connection_record& record, std::chrono::milliseconds timeout, session_limits limits = {});
   ~session();
   session(const session&) = delete;
@@ -67,7 +67,7 @@ class session {
   // Ends the connection from outside (the harness stops the server).
   void abort(std::string why);
 
-  const harness::scenario& scen() const { return scen_; }
+  const ph::scenario& scen() const { return scen_; }
   connection_record& record() { return record_; }
   write_faults& faults() { return faults_; }
 
@@ -158,7 +158,7 @@ class session {
   awaitable<std::optional<std::string>> read_piece(std::size_t max);
   std::size_t read_ready(boost::system::error_code& ec);
   awaitable<void> write_all(std::string_view bytes);
-  void record(harness::event_kind kind, harness::direction dir, std::string bytes, int channel = 0);
+  void record(ph::event_kind kind, ph::direction dir, std::string bytes, int channel = 0);
   struct data_channel;
   awaitable<std::size_t> data_read_some(std::string& into);
   void on_deadline();
@@ -169,9 +169,9 @@ class session {
   asio::ssl::context& tls_ctx_;
   std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
   asio::steady_timer deadline_;
-  const harness::scenario& scen_;
+  const ph::scenario& scen_;
   connection_record& record_;
-  harness::transcript_recorder recorder_;
+  ph::transcript_recorder recorder_;
   line_limit line_limit_;
   write_faults faults_;
   std::string inbuf_;

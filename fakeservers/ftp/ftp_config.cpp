@@ -69,11 +69,11 @@ bool valid_mtime(const std::string& t) {
          });
 }
 
-void parse_entries(const harness::scenario& scen, const json& v, const std::string& at, node& dir);
+void parse_entries(const ph::scenario& scen, const json& v, const std::string& at, node& dir);
 
 // A file is "content" or { content | size, mtime, perm }; a directory is
 // { entries = {...}, mtime, perm }.
-node parse_node(const harness::scenario& scen, const json& v, const std::string& at) {
+node parse_node(const ph::scenario& scen, const json& v, const std::string& at) {
   if (v.is_string()) return make_file(v.get<std::string>());
   if (!v.is_object())
     scen.fail(at,
@@ -110,7 +110,7 @@ node parse_node(const harness::scenario& scen, const json& v, const std::string&
   return n;
 }
 
-void parse_entries(const harness::scenario& scen, const json& v, const std::string& at, node& dir) {
+void parse_entries(const ph::scenario& scen, const json& v, const std::string& at, node& dir) {
   if (!v.is_object()) scen.fail(at, "entries must be a table of name = entry");
   for (const auto& [name, x] : v.items()) {
     if (!valid_name(name))
@@ -121,7 +121,7 @@ void parse_entries(const harness::scenario& scen, const json& v, const std::stri
 
 }  // namespace
 
-model_config parse_model(const harness::scenario& scen) {
+model_config parse_model(const ph::scenario& scen) {
   model_config m = default_model();
   const json model = model_table(scen);
   for (const auto& [key, v] : model.items()) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::fakeservers::ftp {
 
@@ -52,7 +52,7 @@ struct model_config {
 bool valid_name(const std::string& n);
 
 // Reads [server.model] over the default tree (scenarios/README.md, "FTP"); throws
-// harness::scenario_error naming file:line.
-model_config parse_model(const harness::scenario& scen);
+// ph::scenario_error naming file:line.
+model_config parse_model(const ph::scenario& scen);
 
 }  // namespace ph::fakeservers::ftp

@@ -421,7 +421,7 @@ std::span<const command_row<model_session>> model_session::commands() {
 
 }  // namespace
 
-std::shared_ptr<const model_server> compile_model(const harness::scenario& scen) {
+std::shared_ptr<const model_server> compile_model(const ph::scenario& scen) {
   return std::make_shared<const line_model_server<model_config, model_session>>(parse_model(scen));
 }
 

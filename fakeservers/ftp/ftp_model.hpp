@@ -10,7 +10,7 @@
 namespace ph::fakeservers::ftp {
 
 // [server.model] compiled into the model server every connection of the scenario shares;
-// throws harness::scenario_error naming file:line.
-std::shared_ptr<const model_server> compile_model(const harness::scenario& scen);
+// throws ph::scenario_error naming file:line.
+std::shared_ptr<const model_server> compile_model(const ph::scenario& scen);
 
 }  // namespace ph::fakeservers::ftp

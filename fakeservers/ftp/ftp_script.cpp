@@ -52,7 +52,7 @@ class data_keys final : public step_keys {
     return keys;
   }
 
-  std::shared_ptr<const step_extra> parse(const harness::scenario& scen, const json& j,
+  std::shared_ptr<const step_extra> parse(const ph::scenario& scen, const json& j,
                                           const std::string& ptr,
                                           bool expects_line) const override {
     auto x = std::make_shared<data_step>();

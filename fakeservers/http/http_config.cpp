@@ -88,7 +88,7 @@ std::vector<route> default_routes() {
   return r;
 }
 
-field_list parse_fields(const harness::scenario& scen, const json& v, const std::string& at) {
+field_list parse_fields(const ph::scenario& scen, const json& v, const std::string& at) {
   field_list out;
   if (!v.is_object()) scen.fail(at, "expected a table of name = \"value\"");
   for (const auto& [k, x] : v.items()) {
@@ -107,7 +107,7 @@ field_list parse_fields(const harness::scenario& scen, const json& v, const std:
   return out;
 }
 
-route_fault parse_route_fault(const harness::scenario& scen, const json& f, const std::string& at) {
+route_fault parse_route_fault(const ph::scenario& scen, const json& f, const std::string& at) {
   static const std::set<std::string> kinds = {"reset",     "empty",      "garbage", "bad_chunk",
                                               "drip",      "delay",      "stall",   "stall_body",
                                               "long_body", "short_body", "close"};
@@ -137,7 +137,7 @@ route_fault parse_route_fault(const harness::scenario& scen, const json& f, cons
   return rf;
 }
 
-route parse_route(const harness::scenario& scen, const json& j, const std::string& at) {
+route parse_route(const ph::scenario& scen, const json& j, const std::string& at) {
   if (!j.is_object()) scen.fail(at, "a route is a table");
   route r;
   r.where = scen.where(at);
@@ -239,7 +239,7 @@ route parse_route(const harness::scenario& scen, const json& j, const std::strin
 
 }  // namespace
 
-model_config parse_model(const harness::scenario& scen) {
+model_config parse_model(const ph::scenario& scen) {
   model_config m;
   const json model = model_table(scen);
   for (const auto& [k, v] : model.items()) {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::fakeservers::http {
 
@@ -55,7 +55,7 @@ struct model_config {
 std::string reason_for(int status);
 
 // Reads [server.model] (the default routes when it has none: scenarios/README.md, "HTTP");
-// throws harness::scenario_error naming file:line.
-model_config parse_model(const harness::scenario& scen);
+// throws ph::scenario_error naming file:line.
+model_config parse_model(const ph::scenario& scen);
 
 }  // namespace ph::fakeservers::http

@@ -18,7 +18,7 @@ thread_local std::map<const session*, std::string> pending_framing;
 
 }  // namespace
 
-std::shared_ptr<const model_server> http_dialect::compile(const harness::scenario& scen) const {
+std::shared_ptr<const model_server> http_dialect::compile(const ph::scenario& scen) const {
   if (!model_mode(scen)) return nullptr;
   return make_model_server(parse_model(scen));
 }

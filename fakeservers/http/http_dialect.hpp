@@ -16,7 +16,7 @@ namespace ph::fakeservers::http {
 
 class http_dialect final : public dialect {
  public:
-  std::shared_ptr<const model_server> compile(const harness::scenario& scen) const override;
+  std::shared_ptr<const model_server> compile(const ph::scenario& scen) const override;
   // "request" (line, fields and body per its framing), "request-head" (line and fields),
   // "request-rest" (fields and body, after a step `expect`ed the request line),
   // "head-rest" (fields only, after `expect`), "request-body" (the body of the head read

@@ -12,7 +12,7 @@
 
 #include "fakeservers/engine/script.hpp"
 #include "fakeservers/http/http_request.hpp"
-#include "harness/model/base64.hpp"
+#include "vocabulary/base64.hpp"
 
 namespace ph::fakeservers::http {
 
@@ -142,13 +142,13 @@ class model_session {
     std::string path = target_path(req.target);
     path_known = false;
     for (const auto& r : cfg_.routes) {
-      if (!harness::glob_match(r.path, path)) continue;
+      if (!ph::glob_match(r.path, path)) continue;
       path_known = true;
       if (r.method == "*" || r.method == req.method) return &r;
     }
     if (req.method == "HEAD")  // RFC 9110 §9.3.2: HEAD is GET without the content
       for (const auto& r : cfg_.routes)
-        if (r.method == "GET" && harness::glob_match(r.path, path)) return &r;
+        if (r.method == "GET" && ph::glob_match(r.path, path)) return &r;
     return nullptr;
   }
 
@@ -191,7 +191,7 @@ class model_session {
     if (!value) return false;
     std::string_view v = trim_ows(*value);
     if (v.size() < 6 || !iequals(v.substr(0, 6), "basic ")) return false;
-    auto decoded = harness::base64_decode(trim_ows(v.substr(6)));
+    auto decoded = ph::base64_decode(trim_ows(v.substr(6)));
     return decoded && *decoded == want.first + ":" + want.second;
   }
 

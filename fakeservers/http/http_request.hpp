@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "fakeservers/engine/session.hpp"
-#include "harness/model/ascii.hpp"
+#include "vocabulary/ascii.hpp"
 
 namespace ph::fakeservers::http {
 
@@ -47,8 +47,8 @@ std::optional<std::string> dechunk(
     std::string_view raw, std::vector<std::pair<std::string, std::string>>* trailers = nullptr);
 
 // ASCII lower case; case-insensitive comparison; optional whitespace trimmed.
-using harness::ascii::iequals;
-using harness::ascii::lower;
+using ph::ascii::iequals;
+using ph::ascii::lower;
 std::string_view trim_ows(std::string_view v);
 
 // RFC 9110 §5.6.2: a token (tchar).

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "fakeservers/engine/session.hpp"
-#include "harness/model/ascii.hpp"
+#include "vocabulary/ascii.hpp"
 
 namespace ph::fakeservers {
 
-using harness::ascii::upper;  // verbs, keywords
+using ph::ascii::upper;  // verbs, keywords
 
 // A command line as a dialect's grammar splits it.
 struct command {

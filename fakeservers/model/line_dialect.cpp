@@ -4,7 +4,7 @@
 
 namespace ph::fakeservers {
 
-std::shared_ptr<const model_server> line_dialect::compile(const harness::scenario& scen) const {
+std::shared_ptr<const model_server> line_dialect::compile(const ph::scenario& scen) const {
   if (!model_mode(scen)) return nullptr;
   return spec_.compile_model(scen);
 }

@@ -18,15 +18,15 @@ class line_dialect final : public dialect {
     std::vector<std::string> dot_blocks;  // block kinds, dot-terminated (e.g. SMTP's "data")
     std::string mismatch_reply;
     line_limit limit;
-    // [server.model] into the model server; throws harness::scenario_error.
-    std::shared_ptr<const model_server> (*compile_model)(const harness::scenario& scen);
+    // [server.model] into the model server; throws ph::scenario_error.
+    std::shared_ptr<const model_server> (*compile_model)(const ph::scenario& scen);
     const step_keys* script_keys = nullptr;  // [[server.step]] keys of its own (FTP: data_*)
   };
 
   explicit line_dialect(spec s) : spec_(std::move(s)) {}
 
   // In model mode, spec::compile_model; nullptr in script mode.
-  std::shared_ptr<const model_server> compile(const harness::scenario& scen) const override;
+  std::shared_ptr<const model_server> compile(const ph::scenario& scen) const override;
   std::vector<std::string> block_kinds() const override { return spec_.dot_blocks; }
   // A dot-terminated block, raw (RFC 5321 §4.1.1.4, RFC 3977 §3.1.1).
   awaitable<std::optional<std::string>> read_block(session& s,

@@ -2,17 +2,17 @@
 
 namespace ph::fakeservers {
 
-bool model_mode(const harness::scenario& scen) {
+bool model_mode(const ph::scenario& scen) {
   return scen.server.value("mode", "") == "model";
 }
 
-json model_table(const harness::scenario& scen) {
+json model_table(const ph::scenario& scen) {
   json model = scen.server.value("model", json::object());
   if (!model.is_object()) scen.fail("/server/model", "[server.model] must be a table");
   return model;
 }
 
-std::vector<std::string> string_array(const harness::scenario& scen, const json& j,
+std::vector<std::string> string_array(const ph::scenario& scen, const json& j,
                                       const std::string& ptr) {
   if (!j.is_array()) scen.fail(ptr, "expected an array of strings");
   std::vector<std::string> out;

@@ -4,7 +4,7 @@
 
 namespace ph::fakeservers {
 
-std::vector<override_rule> parse_overrides(const harness::scenario& scen) {
+std::vector<override_rule> parse_overrides(const ph::scenario& scen) {
   std::vector<override_rule> rules;
   if (!scen.server.contains("override")) return rules;
   const json& arr = scen.server["override"];
@@ -54,7 +54,7 @@ awaitable<bool> override_state::apply(session& s, const std::string& line) {
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const override_rule& r = rules_[i];
     if (r.command && static_cast<std::size_t>(r.command) != s.commands_seen()) continue;
-    if (r.on && !harness::glob_match(*r.on, text, true)) continue;
+    if (r.on && !ph::glob_match(*r.on, text, true)) continue;
     ++matched_[i];
     if (r.nth && matched_[i] != r.nth) continue;
     s.note(fmt::format("override at {} answers '{}'", r.where, excerpt(text)));

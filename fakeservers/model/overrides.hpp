@@ -23,7 +23,7 @@ struct override_rule {
 };
 
 // Parses [[server.override]]; throws scenario_error naming file:line.
-std::vector<override_rule> parse_overrides(const harness::scenario& scen);
+std::vector<override_rule> parse_overrides(const ph::scenario& scen);
 
 // The scenario's overrides as one connection applies them.
 class override_state {

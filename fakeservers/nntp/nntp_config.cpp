@@ -43,7 +43,7 @@ std::vector<group_def> default_groups() {
   return {g, empty};
 }
 
-std::string str(const harness::scenario& scen, const json& v, const std::string& at) {
+std::string str(const ph::scenario& scen, const json& v, const std::string& at) {
   if (!v.is_string()) scen.fail(at, "expected a string");
   return v;
 }
@@ -53,7 +53,7 @@ bool is_timestamp(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
-article_def parse_article(const harness::scenario& scen, const json& j, const std::string& ptr,
+article_def parse_article(const ph::scenario& scen, const json& j, const std::string& ptr,
                           std::int64_t default_number, const std::string& group) {
   if (!j.is_object()) scen.fail(ptr, "an article is a table");
   article_def a;
@@ -95,7 +95,7 @@ article_def parse_article(const harness::scenario& scen, const json& j, const st
   return a;
 }
 
-group_def parse_group(const harness::scenario& scen, const json& j, const std::string& ptr) {
+group_def parse_group(const ph::scenario& scen, const json& j, const std::string& ptr) {
   if (!j.is_object()) scen.fail(ptr, "a group is a table");
   group_def g;
   for (const auto& [key, v] : j.items()) {
@@ -135,7 +135,7 @@ group_def parse_group(const harness::scenario& scen, const json& j, const std::s
 
 }  // namespace
 
-model_config parse_model(const harness::scenario& scen) {
+model_config parse_model(const ph::scenario& scen) {
   model_config m;
   const json model = model_table(scen);
   bool groups_given = false;

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::fakeservers::nntp {
 
@@ -47,7 +47,7 @@ struct model_config {
   std::vector<group_def> groups;
 };
 
-// Reads [server.model]; throws harness::scenario_error naming file:line.
-model_config parse_model(const harness::scenario& scen);
+// Reads [server.model]; throws ph::scenario_error naming file:line.
+model_config parse_model(const ph::scenario& scen);
 
 }  // namespace ph::fakeservers::nntp

@@ -9,7 +9,7 @@
 namespace ph::fakeservers::nntp {
 
 // [server.model] compiled into the model server every connection of the scenario shares;
-// throws harness::scenario_error naming file:line.
-std::shared_ptr<const model_server> compile_model(const harness::scenario& scen);
+// throws ph::scenario_error naming file:line.
+std::shared_ptr<const model_server> compile_model(const ph::scenario& scen);
 
 }  // namespace ph::fakeservers::nntp

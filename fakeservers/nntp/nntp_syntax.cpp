@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::fakeservers::nntp {
 
@@ -20,7 +20,7 @@ bool wildmat(const std::string& pattern, const std::string& text) {
     std::string p = pattern.substr(start, comma == std::string::npos ? comma : comma - start);
     bool negate = !p.empty() && p.front() == '!';
     if (negate) p.erase(0, 1);
-    if (harness::glob_match(p, text, false)) result = !negate;
+    if (ph::glob_match(p, text, false)) result = !negate;
     if (comma == std::string::npos) break;
     start = comma + 1;
   }

@@ -8,11 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "harness/model/ascii.hpp"
+#include "vocabulary/ascii.hpp"
 
 namespace ph::fakeservers::nntp {
 
-using harness::ascii::lower;
+using ph::ascii::lower;
 
 // RFC 3977 §4: a wildmat is a comma-separated list of patterns, '!' negates, the last
 // pattern that matches decides.

@@ -76,7 +76,7 @@ bool valid_uid(const std::string& uid) {
          std::all_of(uid.begin(), uid.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
 }
 
-std::vector<message> parse_messages(const harness::scenario& scen, const json& v,
+std::vector<message> parse_messages(const ph::scenario& scen, const json& v,
                                     const std::string& at) {
   if (!v.is_array())
     scen.fail(at, "messages must be an array of \"body\" or { body = \"...\" | size = N, uid }");
@@ -122,7 +122,7 @@ std::vector<message> parse_messages(const harness::scenario& scen, const json& v
 
 }  // namespace
 
-model_config parse_model(const harness::scenario& scen) {
+model_config parse_model(const ph::scenario& scen) {
   model_config m = default_model();
   const json model = model_table(scen);
   std::optional<json> in_use;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::fakeservers::pop3 {
 
@@ -42,7 +42,7 @@ struct model_config {
 };
 
 // Reads [server.model] over the default mailbox (scenarios/README.md, "POP3"); throws
-// harness::scenario_error naming file:line.
-model_config parse_model(const harness::scenario& scen);
+// ph::scenario_error naming file:line.
+model_config parse_model(const ph::scenario& scen);
 
 }  // namespace ph::fakeservers::pop3

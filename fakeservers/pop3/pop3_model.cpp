@@ -14,7 +14,7 @@
 
 #include "fakeservers/engine/script.hpp"
 #include "fakeservers/model/command_table.hpp"
-#include "harness/model/base64.hpp"
+#include "vocabulary/base64.hpp"
 
 namespace ph::fakeservers::pop3 {
 
@@ -387,7 +387,7 @@ class model_session final : public line_model {
     std::optional<std::string> ir;
     if (args.size() == 2) ir = args[1] == "=" ? "" : args[1];  // RFC 5034 §4: "=" is empty
     std::string name, password;
-    auto decode_or_fail = [](const std::string& b64) { return harness::base64_decode(b64); };
+    auto decode_or_fail = [](const std::string& b64) { return ph::base64_decode(b64); };
     if (mech == "PLAIN") {
       if (!ir) ir = co_await continuation("");
       if (!ir) co_return;
@@ -504,7 +504,7 @@ std::span<const command_row<model_session>> model_session::commands() {
 
 }  // namespace
 
-std::shared_ptr<const model_server> compile_model(const harness::scenario& scen) {
+std::shared_ptr<const model_server> compile_model(const ph::scenario& scen) {
   return std::make_shared<const line_model_server<model_config, model_session>>(parse_model(scen));
 }
 

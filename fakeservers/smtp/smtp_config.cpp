@@ -7,7 +7,7 @@
 
 namespace ph::fakeservers::smtp {
 
-model_config parse_model(const harness::scenario& scen) {
+model_config parse_model(const ph::scenario& scen) {
   model_config m;
   const json model = model_table(scen);
   for (const auto& [key, v] : model.items()) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::fakeservers::smtp {
 
@@ -25,7 +25,7 @@ struct model_config {
 };
 
 // Reads [server.model] (hostname, greeting, extensions, users, auth_required, accept,
-// reject, reject_senders, max_recipients); throws harness::scenario_error naming file:line.
-model_config parse_model(const harness::scenario& scen);
+// reject, reject_senders, max_recipients); throws ph::scenario_error naming file:line.
+model_config parse_model(const ph::scenario& scen);
 
 }  // namespace ph::fakeservers::smtp

@@ -14,7 +14,7 @@
 
 #include "fakeservers/engine/script.hpp"
 #include "fakeservers/model/command_table.hpp"
-#include "harness/model/base64.hpp"
+#include "vocabulary/base64.hpp"
 
 namespace ph::fakeservers::smtp {
 
@@ -36,7 +36,7 @@ std::string hmac_md5_hex(std::string_view secret, std::string_view challenge) {
 
 bool any_glob(const std::vector<std::string>& globs, const std::string& text) {
   return std::any_of(globs.begin(), globs.end(),
-                     [&](const auto& g) { return harness::glob_match(g, text, true); });
+                     [&](const auto& g) { return ph::glob_match(g, text, true); });
 }
 
 // "<addr>" out of "FROM:<addr> params" (lenient about a space after the colon, as many
@@ -193,7 +193,7 @@ class model_session final : public line_model {
       if (!ir) ir = co_await challenge("");
       if (!ir) co_return;
       if (*ir == "*") co_return co_await reply("501 5.7.0 Authentication cancelled");
-      auto decoded = harness::base64_decode(*ir == "=" ? "" : *ir);
+      auto decoded = ph::base64_decode(*ir == "=" ? "" : *ir);
       if (!decoded) co_return co_await reply("501 5.5.2 Cannot decode response");
       auto first = decoded->find('\0');
       auto second = first == std::string::npos ? std::string::npos : decoded->find('\0', first + 1);
@@ -209,7 +209,7 @@ class model_session final : public line_model {
       auto p = co_await challenge("UGFzc3dvcmQ6");
       if (!p) co_return;
       if (*p == "*") co_return co_await reply("501 5.7.0 Authentication cancelled");
-      auto du = harness::base64_decode(*u), dp = harness::base64_decode(*p);
+      auto du = ph::base64_decode(*u), dp = ph::base64_decode(*p);
       if (!du || !dp) co_return co_await reply("501 5.5.2 Cannot decode response");
       user = *du;
       password = *dp;
@@ -217,10 +217,10 @@ class model_session final : public line_model {
       // RFC 2195 §2: a msg-id challenge, answered by "user SP digest"; no initial response.
       if (ir) co_return co_await reply("501 5.5.2 CRAM-MD5 takes no initial response");
       const std::string stamp = fmt::format("<{}.1896697170@{}>", ++challenges_, cfg_.hostname);
-      auto answer = co_await challenge(harness::base64_encode(stamp));
+      auto answer = co_await challenge(ph::base64_encode(stamp));
       if (!answer) co_return;
       if (*answer == "*") co_return co_await reply("501 5.7.0 Authentication cancelled");
-      auto decoded = harness::base64_decode(*answer);
+      auto decoded = ph::base64_decode(*answer);
       if (!decoded) co_return co_await reply("501 5.5.2 Cannot decode response");
       auto sp = decoded->rfind(' ');
       if (sp == std::string::npos)
@@ -324,7 +324,7 @@ std::span<const command_row<model_session>> model_session::commands() {
 
 }  // namespace
 
-std::shared_ptr<const model_server> compile_model(const harness::scenario& scen) {
+std::shared_ptr<const model_server> compile_model(const ph::scenario& scen) {
   return std::make_shared<const line_model_server<model_config, model_session>>(parse_model(scen));
 }
 

@@ -70,7 +70,7 @@ std::optional<std::vector<std::string>> scenario_files(const std::vector<std::st
       return std::nullopt;
     }
   }
-  auto files = harness::find_scenario_files(paths);
+  auto files = ph::find_scenario_files(paths);
   if (files.empty()) {
     std::cerr << "protoharness: no scenario files found\n";
     return std::nullopt;
@@ -79,10 +79,10 @@ std::optional<std::vector<std::string>> scenario_files(const std::vector<std::st
 }
 
 // 1 when a scenario FAILed or ERRORed (or WARNed, with --strict), else 0.
-int exit_status(const std::vector<harness::scenario_result>& results, bool strict) {
+int exit_status(const std::vector<ph::scenario_result>& results, bool strict) {
   for (const auto& r : results)
-    if (r.final == harness::verdict::fail || r.final == harness::verdict::error ||
-        (strict && r.final == harness::verdict::warn))
+    if (r.final == ph::verdict::fail || r.final == ph::verdict::error ||
+        (strict && r.final == ph::verdict::warn))
       return exit_failed;
   return exit_ok;
 }

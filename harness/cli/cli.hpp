@@ -47,7 +47,7 @@ std::string bench_ops();
 std::optional<std::vector<std::string>> scenario_files(const std::vector<std::string>& paths);
 
 // 1 when a scenario FAILed or ERRORed (or WARNed, with --strict), else 0.
-int exit_status(const std::vector<harness::scenario_result>& results, bool strict);
+int exit_status(const std::vector<ph::scenario_result>& results, bool strict);
 
 // What run and list select: --filter, then --shard I/N (balanced by --shard-timings).
 struct selection {

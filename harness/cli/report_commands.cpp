@@ -67,14 +67,14 @@ int cmd_compare(const std::string& base, const std::string& next,
 // would have for the whole corpus; 2 when a report cannot be read or two shards ran the same
 // scenario (the shards overlap, so the merged counts would lie).
 int cmd_merge(const std::string& out_dir, const std::vector<std::string>& inputs, bool strict) {
-  std::vector<harness::scenario_result> results;
+  std::vector<ph::scenario_result> results;
   reports::run_info info;
   info.tool_version = version;
   info.command = command_text;
   info.client.clear();
   std::map<std::string, std::string> seen;  // id -> the report it came from
   const auto rules = harness::all_rules();
-  auto find_rule = [&](std::string_view id) -> const harness::rule_info* {
+  auto find_rule = [&](std::string_view id) -> const ph::rule_info* {
     for (const auto* r : rules)
       if (r->info().id == id) return &r->info();
     return nullptr;

@@ -49,7 +49,7 @@ int cmd_run(const std::vector<std::string>& paths, const selection& sel, int job
   if (!client_cmd.empty()) opts.client_cmd = client_cmd;
   // On a terminal, --quiet keeps one progress line on stderr; in a CI log it prints nothing.
   const bool progress = quiet && isatty(2);
-  opts.on_result = [&](const harness::scenario_result& r, std::size_t done, std::size_t total) {
+  opts.on_result = [&](const ph::scenario_result& r, std::size_t done, std::size_t total) {
     if (quiet) {
       if (progress)
         std::cerr << fmt::format("\r\033[K[{}/{}] {}", done, total, reports::visible(r.id))
@@ -59,8 +59,7 @@ int cmd_run(const std::vector<std::string>& paths, const selection& sel, int job
     std::string line = reports::console_line(r, render);
     std::cout << fmt::format("[{}/{}] ", done, total) << line;
     if (!line.ends_with('\n')) std::cout << '\n';
-    if (verbose && r.final != harness::verdict::pass)
-      std::cout << reports::render_transcript(r, render);
+    if (verbose && r.final != ph::verdict::pass) std::cout << reports::render_transcript(r, render);
     std::cout.flush();
   };
   const std::string started_at = utc_now();
@@ -120,7 +119,7 @@ int cmd_list(const std::vector<std::string>& paths, const selection& sel, bool j
   auto entries = nlohmann::json::array();
   for (const auto& file : harness::select_scenario_files(*found, opts)) {
     try {
-      auto s = harness::load_scenario(file);
+      auto s = ph::load_scenario(file);
       const std::string mode = s.server.value("mode", "?");
       if (json)
         entries.push_back({{"id", s.id},
@@ -135,8 +134,7 @@ int cmd_list(const std::vector<std::string>& paths, const selection& sel, bool j
                   << "\n";
     } catch (const std::exception& e) {
       if (json)
-        entries.push_back(
-            {{"id", harness::scenario_id_for(file)}, {"file", file}, {"error", e.what()}});
+        entries.push_back({{"id", ph::scenario_id_for(file)}, {"file", file}, {"error", e.what()}});
       else
         std::cout << "ERROR " << shown(e) << "\n";
       rc = exit_failed;

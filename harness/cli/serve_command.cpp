@@ -76,17 +76,17 @@ std::optional<std::string> loopback_address(std::string host, std::string& addre
   return std::nullopt;
 }
 
-harness::scenario model_scenario(const std::string& protocol) {
+ph::scenario model_scenario(const std::string& protocol) {
   std::string text = fmt::format(
       "protocol = \"{}\"\nsummary = \"default {} model server\"\n[server]\nmode = \"model\"\n",
       protocol, protocol);
-  return harness::parse_scenario(text, "<--model " + protocol + ">", "model/" + protocol);
+  return ph::parse_scenario(text, "<--model " + protocol + ">", "model/" + protocol);
 }
 
 int cmd_serve(const std::string& scenario_file, const std::string& model,
               harness::serve_options opts, const std::string& report_dir,
               const reports::render_options& render, bool summary_only) {
-  harness::scenario scen;
+  ph::scenario scen;
   try {
     if (!model.empty()) {
       if (!harness::find_protocol(model)) {
@@ -106,8 +106,8 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
     return exit_usage;
   }
   // Runs on the judge thread, one connection at a time. Only a report keeps the results.
-  std::vector<harness::scenario_result> kept;
-  opts.on_result = [&](harness::scenario_result& r) {
+  std::vector<ph::scenario_result> kept;
+  opts.on_result = [&](ph::scenario_result& r) {
     std::string out = summary_only ? "" : reports::render_transcript(r, render);
     out += reports::console_line(r, render);
     if (!out.ends_with('\n')) out += '\n';
@@ -132,7 +132,7 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
     std::cerr << "protoharness: " << shown(e) << "\n";
     return exit_usage;
   }
-  using harness::verdict;
+  using ph::verdict;
   std::cout << fmt::format(
       "served {} connection(s): {} pass, {} warn, {} fail, {} error (judge queue peak {}, "
       "server paused {} time(s) for the judge)\n",

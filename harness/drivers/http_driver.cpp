@@ -11,8 +11,8 @@
 #include "clients/http/session.hpp"
 #include "harness/drivers/op_table.hpp"
 #include "harness/drivers/session_core.hpp"
-#include "harness/model/base64.hpp"
-#include "harness/model/digest.hpp"
+#include "vocabulary/base64.hpp"
+#include "vocabulary/digest.hpp"
 
 namespace ph::harness::drivers {
 
@@ -24,7 +24,7 @@ namespace {
 // Largest body whose text (and json) goes into a step's outcome.
 constexpr std::size_t max_text = std::size_t{1} << 20;
 
-using harness::sha256_hex;
+using ph::sha256_hex;
 
 // Scalars as form values: strings as they are, anything else as its JSON text (true, 3, ...).
 std::string scalar_text(const json& v) {

@@ -7,7 +7,7 @@
 #include "harness/drivers/common_errors.hpp"
 #include "harness/drivers/op_table.hpp"
 #include "harness/drivers/session_core.hpp"
-#include "harness/model/base64.hpp"
+#include "vocabulary/base64.hpp"
 
 namespace ph::harness::drivers {
 

@@ -12,7 +12,7 @@
 
 #include "clients/net/line_stream.hpp"
 #include "harness/driver.hpp"
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::harness::drivers {
 

@@ -25,8 +25,8 @@
 #include <utility>
 #include <vector>
 
-#include "harness/model/ascii.hpp"
-#include "harness/model/transcript.hpp"
+#include "vocabulary/ascii.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::harness::rules::line {
 
@@ -38,9 +38,9 @@ int event_at(const event_map& map, std::size_t offset);
 
 // --- ASCII helpers ----------------------------------------------------------------------
 
-using harness::ascii::iequals;
-using harness::ascii::starts_with_ci;
-using harness::ascii::upper;
+using ph::ascii::iequals;
+using ph::ascii::starts_with_ci;
+using ph::ascii::upper;
 bool is_digit(char c);
 // The three leading digits of `line` as a number; 0 when it does not start with three.
 int code_of(std::string_view line);

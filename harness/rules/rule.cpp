@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/model/digest.hpp"
+#include "vocabulary/digest.hpp"
 
 namespace ph::harness::rules {
 

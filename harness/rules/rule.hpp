@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/result.hpp"
-#include "harness/model/scenario.hpp"
-#include "harness/model/transcript.hpp"
+#include "vocabulary/result.hpp"
+#include "vocabulary/scenario.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::harness::rules {
 

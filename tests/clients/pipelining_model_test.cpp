@@ -22,7 +22,7 @@ namespace {
 std::unique_ptr<ph::fakeservers::fake_server> model(const std::string& protocol) {
   const std::string text =
       "protocol = \"" + protocol + "\"\nsummary = \"pipelining\"\n[server]\nmode = \"model\"\n";
-  auto scen = ph::harness::parse_scenario(text, "<test>", "test/" + protocol);
+  auto scen = ph::parse_scenario(text, "<test>", "test/" + protocol);
   return std::make_unique<ph::fakeservers::fake_server>(
       *ph::harness::find_protocol(protocol)->dialect, scen,
       ph::fakeservers::server_options{.session_timeout = 10s});
@@ -39,12 +39,11 @@ int lines_starting(const std::string& bytes, const std::string& prefix) {
 // The most `verb` commands the client had sent and the server not yet answered (status lines
 // starting with `answer`, counted from the first such command on): more than one means they
 // were pipelined.
-int most_in_flight(const ph::harness::transcript& t, const std::string& verb,
-                   const std::string& answer) {
+int most_in_flight(const ph::transcript& t, const std::string& verb, const std::string& answer) {
   int sent = 0, answered = 0, most = 0;
   for (const auto& e : t.events) {
-    if (e.kind != ph::harness::event_kind::data) continue;
-    if (e.dir == ph::harness::direction::client_to_server)
+    if (e.kind != ph::event_kind::data) continue;
+    if (e.dir == ph::direction::client_to_server)
       sent += lines_starting(e.bytes, verb);
     else if (sent > 0)
       answered += lines_starting(e.bytes, answer);

@@ -12,17 +12,17 @@
 namespace ph::fakeservers::test {
 
 inline const dialect& dialect_of(std::string_view protocol) {
-  const harness::protocol_row* row = harness::find_protocol(protocol);
+  const ph::protocol_row* row = harness::find_protocol(protocol);
   if (!row) throw std::invalid_argument("no protocol '" + std::string(protocol) + "'");
   return *row->dialect;
 }
 
-inline const dialect& dialect_of(const harness::scenario& scen) {
+inline const dialect& dialect_of(const ph::scenario& scen) {
   return dialect_of(scen.protocol);
 }
 
 // validate_server with the scenario's own dialect.
-inline void validate(const harness::scenario& scen) {
+inline void validate(const ph::scenario& scen) {
   validate_server(dialect_of(scen), scen);
 }
 

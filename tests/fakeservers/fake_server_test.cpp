@@ -13,17 +13,17 @@
 namespace ph::fakeservers {
 namespace {
 
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 using namespace std::chrono_literals;
 
 using test::raw_client;
 
-harness::scenario scenario_from(const std::string& toml) {
-  return harness::parse_scenario(toml, "test.toml", "test/scenario");
+ph::scenario scenario_from(const std::string& toml) {
+  return ph::parse_scenario(toml, "test.toml", "test/scenario");
 }
 
-std::vector<connection_record> run(const harness::scenario& scen,
+std::vector<connection_record> run(const ph::scenario& scen,
                                    const std::function<void(raw_client&)>& client) {
   fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
@@ -110,7 +110,7 @@ send = "221 bye"
   ASSERT_EQ(conns.size(), 1u);
   const auto& trace = conns[0].script;
   ASSERT_EQ(trace.size(), 4u);
-  EXPECT_EQ(trace[0].read, harness::script_read::none);
+  EXPECT_EQ(trace[0].read, ph::script_read::none);
   EXPECT_EQ(trace[0].sent, "220 hi\r\n");
   EXPECT_TRUE(trace[0].reached);
   EXPECT_EQ(trace[1].step, 2);
@@ -159,7 +159,7 @@ send = "221 bye"
   const auto& events = conns[0].transcript.events;
   auto at = [&](int i) { return events.at(static_cast<std::size_t>(i)).bytes; };
   EXPECT_EQ(at(trace[0].event), "NOOP\r\n");
-  EXPECT_EQ(trace[1].read, harness::script_read::block);
+  EXPECT_EQ(trace[1].read, ph::script_read::block);
   EXPECT_EQ(trace[1].actual, "hello");
   EXPECT_EQ(at(trace[1].event), "hello");
   // A line split over two reads cites the event with its first byte.
@@ -334,8 +334,8 @@ send = "250 got five"
 TEST(FakeServer, InvalidServerSectionsNameFileAndLine) {
   auto bad = [](const std::string& body) {
     try {
-      test::validate(harness::parse_scenario(body, "bad.toml", "x"));
-    } catch (const harness::scenario_error& e) {
+      test::validate(ph::parse_scenario(body, "bad.toml", "x"));
+    } catch (const ph::scenario_error& e) {
       return std::string(e.what());
     }
     return std::string("no error");
@@ -355,7 +355,7 @@ TEST(FakeServer, InvalidServerSectionsNameFileAndLine) {
 }
 
 // Server-to-client data events, in order.
-std::vector<std::string> server_writes(const harness::transcript& t) {
+std::vector<std::string> server_writes(const ph::transcript& t) {
   std::vector<std::string> out;
   for (const auto& e : t.events)
     if (e.kind == event_kind::data && e.dir == direction::server_to_client) out.push_back(e.bytes);

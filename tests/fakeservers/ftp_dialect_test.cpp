@@ -12,8 +12,8 @@
 namespace ph::fakeservers::ftp {
 namespace {
 
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 using namespace std::chrono_literals;
 
 using test::raw_client;
@@ -34,16 +34,16 @@ std::uint16_t reply_port(const std::string& reply) {
   return static_cast<std::uint16_t>(v[4] * 256 + v[5]);
 }
 
-harness::scenario scen(const std::string& server) {
-  return harness::parse_scenario("protocol = \"ftp\"\nsummary = \"t\"\n[server]\n" + server,
-                                 "test.toml", "test/ftp");
+ph::scenario scen(const std::string& server) {
+  return ph::parse_scenario("protocol = \"ftp\"\nsummary = \"t\"\n[server]\n" + server, "test.toml",
+                            "test/ftp");
 }
 
-harness::scenario model(const std::string& extra = "") {
+ph::scenario model(const std::string& extra = "") {
   return scen("mode = \"model\"\n" + extra);
 }
 
-std::vector<connection_record> run(const harness::scenario& sc,
+std::vector<connection_record> run(const ph::scenario& sc,
                                    const std::function<void(raw_client&, std::uint16_t)>& client) {
   fake_server server(test::dialect_of(sc), sc, {.session_timeout = 3000ms});
   auto port = server.start();
@@ -217,14 +217,13 @@ TEST(FtpDialect, ActiveModeConnectsOnlyToLoopback) {
 
 TEST(FtpDialect, ModelTreeIsValidatedWithLocations) {
   EXPECT_THROW(test::validate(model("[server.model]\ntree = { a = { size = \"x\" } }\n")),
-               harness::scenario_error);
-  EXPECT_THROW(test::validate(model("[server.model]\ntree = { a = 1 }\n")),
-               harness::scenario_error);
-  EXPECT_THROW(test::validate(model("[server.model]\nbogus = 1\n")), harness::scenario_error);
+               ph::scenario_error);
+  EXPECT_THROW(test::validate(model("[server.model]\ntree = { a = 1 }\n")), ph::scenario_error);
+  EXPECT_THROW(test::validate(model("[server.model]\nbogus = 1\n")), ph::scenario_error);
   try {
     test::validate(model("[server.model]\ntree = { d = { entries = {}, perm = \"rwz\" } }\n"));
     FAIL() << "no error";
-  } catch (const harness::scenario_error& e) {
+  } catch (const ph::scenario_error& e) {
     EXPECT_NE(std::string(e.what()).find("test.toml:"), std::string::npos) << e.what();
   }
 }
@@ -269,20 +268,20 @@ TEST(FtpDialect, PathLengthAndEntriesAreBoundedAsConfigured) {
     EXPECT_TRUE(c.cmd("MKD upload/c").starts_with("550 Too many entries"))
         << "the bound counts what the connection made, not what is left";
   });
-  EXPECT_THROW(test::validate(model("[server.model]\nmax_depth = 0\n")), harness::scenario_error);
+  EXPECT_THROW(test::validate(model("[server.model]\nmax_depth = 0\n")), ph::scenario_error);
 }
 
 // The data_* step keys are FTP's (ftp_script.hpp): another protocol's script names them as
 // unknown, and FTP's lists them after the engine's own keys.
 TEST(FtpDialect, ScriptDataKeysBelongToFtpOnly) {
-  const auto smtp = harness::parse_scenario(
+  const auto smtp = ph::parse_scenario(
       "protocol = \"smtp\"\nsummary = \"t\"\n[server]\nmode = \"script\"\n"
       "[[server.step]]\ndata_listen = \"pasv\"\n",
       "test.toml", "test/smtp");
   try {
     test::validate(smtp);
     ADD_FAILURE() << "an SMTP script took data_listen";
-  } catch (const harness::scenario_error& e) {
+  } catch (const ph::scenario_error& e) {
     EXPECT_NE(std::string(e.what()).find("unknown step key 'data_listen' (expect,"),
               std::string::npos)
         << e.what();
@@ -291,7 +290,7 @@ TEST(FtpDialect, ScriptDataKeysBelongToFtpOnly) {
   try {
     test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_lisen = \"pasv\"\n"));
     ADD_FAILURE() << "an FTP script took data_lisen";
-  } catch (const harness::scenario_error& e) {
+  } catch (const ph::scenario_error& e) {
     EXPECT_NE(std::string(e.what()).find("close, data_port, data_listen,"), std::string::npos)
         << e.what();
   }
@@ -299,15 +298,15 @@ TEST(FtpDialect, ScriptDataKeysBelongToFtpOnly) {
 
 TEST(FtpDialect, ScriptDataKeysAreValidated) {
   EXPECT_THROW(test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_listen = \"x\"\n")),
-               harness::scenario_error);
+               ph::scenario_error);
   EXPECT_THROW(test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_port = true\n")),
-               harness::scenario_error);
+               ph::scenario_error);
   EXPECT_THROW(
       test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_expect = { sha = \"x\" }\n")),
-      harness::scenario_error);
+      ph::scenario_error);
   EXPECT_THROW(test::validate(scen("mode = \"script\"\n[[server.step]]\ndata_never_connect = "
                                    "true\ndata_send = \"x\"\n")),
-               harness::scenario_error);
+               ph::scenario_error);
   EXPECT_NO_THROW(test::validate(
       scen("mode = \"script\"\n[[server.step]]\nexpect = \"PORT *\"\ndata_port = true\nsend = "
            "\"200 ok\"\n[[server.step]]\ndata_send_size = 10\ndata_close = true\n")));

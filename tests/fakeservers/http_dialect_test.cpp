@@ -9,15 +9,15 @@
 #include <nlohmann/json.hpp>
 
 #include "fakeservers/fake_server.hpp"
-#include "harness/model/base64.hpp"
 #include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
+#include "vocabulary/base64.hpp"
 
 namespace ph::fakeservers::http {
 namespace {
 
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 using namespace std::chrono_literals;
 
 // The shared raw peer, reading HTTP responses.
@@ -33,13 +33,13 @@ class raw_client : public test::raw_client {
   }
 };
 
-harness::scenario scenario(const std::string& mode, const std::string& extra = "") {
-  return harness::parse_scenario(
+ph::scenario scenario(const std::string& mode, const std::string& extra = "") {
+  return ph::parse_scenario(
       "protocol = \"http\"\nsummary = \"t\"\n[server]\nmode = \"" + mode + "\"\n" + extra,
       "test.toml", "test/http");
 }
 
-std::vector<connection_record> run(const harness::scenario& scen,
+std::vector<connection_record> run(const ph::scenario& scen,
                                    const std::function<void(raw_client&)>& client) {
   fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
@@ -164,7 +164,7 @@ TEST(HttpModel, BasicAuthAnswers401WithAChallenge) {
     EXPECT_TRUE(r.starts_with("HTTP/1.1 401 ")) << r;
     EXPECT_NE(r.find("WWW-Authenticate: Basic realm="), std::string::npos);
     c.send("GET /basic-auth HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " +
-           harness::base64_encode("user:passwd") + "\r\n\r\n");
+           ph::base64_encode("user:passwd") + "\r\n\r\n");
     EXPECT_TRUE(c.response().starts_with("HTTP/1.1 200 "));
   });
 }
@@ -254,12 +254,12 @@ TEST(HttpModel, OverrideClosesTheSecondRequestOfAConnection) {
 TEST(HttpModel, ValidationNamesUnknownKeys) {
   EXPECT_THROW(
       test::validate(scenario("model", "[[server.model.routes]]\npath = \"/\"\nbogus = 1\n")),
-      harness::scenario_error);
+      ph::scenario_error);
   EXPECT_THROW(test::validate(scenario("model", "[[server.model.routes]]\nbody = \"x\"\n")),
-               harness::scenario_error);
+               ph::scenario_error);
   EXPECT_THROW(test::validate(scenario(
                    "model", "[[server.model.routes]]\npath = \"/\"\nfault = { kind = \"x\" }\n")),
-               harness::scenario_error);
+               ph::scenario_error);
 }
 
 // ---- script ------------------------------------------------------------------------------
@@ -327,8 +327,8 @@ TEST(HttpScenarios, EveryServerSideValidates) {
     text << in.rdbuf();
     ++count;
     try {
-      test::validate(harness::parse_scenario(text.str(), entry.path().string(),
-                                             "http/" + entry.path().stem().string()));
+      test::validate(ph::parse_scenario(text.str(), entry.path().string(),
+                                        "http/" + entry.path().stem().string()));
     } catch (const std::exception& e) {
       ADD_FAILURE() << e.what();
     }

@@ -8,28 +8,27 @@
 #include <gtest/gtest.h>
 
 #include "fakeservers/fake_server.hpp"
-#include "harness/model/digest.hpp"
 #include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
 #include "tests/process_memory.hpp"
+#include "vocabulary/digest.hpp"
 
 namespace ph::fakeservers {
 namespace {
 
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 using test::raw_client;
 using testing_support::reset_peak;
 using testing_support::status_kib;
 using namespace std::chrono_literals;
 
-harness::scenario scenario_of(const std::string& protocol, const std::string& server) {
-  return harness::parse_scenario(
-      "protocol = \"" + protocol + "\"\nsummary = \"t\"\n[server]\n" + server, "test.toml",
-      "test/limits");
+ph::scenario scenario_of(const std::string& protocol, const std::string& server) {
+  return ph::parse_scenario("protocol = \"" + protocol + "\"\nsummary = \"t\"\n[server]\n" + server,
+                            "test.toml", "test/limits");
 }
 
-std::vector<connection_record> run(const harness::scenario& scen,
+std::vector<connection_record> run(const ph::scenario& scen,
                                    const std::function<void(raw_client&)>& client,
                                    server_options opts = {}) {
   opts.session_timeout = 10000ms;
@@ -44,7 +43,7 @@ std::vector<connection_record> run(const harness::scenario& scen,
   return server.connections();
 }
 
-bool has_note(const harness::transcript& t, std::string_view text) {
+bool has_note(const ph::transcript& t, std::string_view text) {
   for (const auto& e : t.events)
     if (e.kind == event_kind::note && e.bytes.find(text) != std::string::npos) return true;
   return false;
@@ -163,22 +162,22 @@ TEST(LineLimit, MessageTextIsNoCommandLine) {
 TEST(LineLimit, ValuesAreChecked) {
   EXPECT_THROW(fake_server(test::dialect_of("smtp"),
                            scenario_of("smtp", "mode = \"model\"\nline_limit = 3\n"), {}),
-               harness::scenario_error);
+               ph::scenario_error);
   EXPECT_THROW(fake_server(test::dialect_of("smtp"),
                            scenario_of("smtp", "mode = \"model\"\nline_limit = \"big\"\n"), {}),
-               harness::scenario_error);
+               ph::scenario_error);
   EXPECT_THROW(fake_server(test::dialect_of("smtp"),
                            scenario_of("smtp", "mode = \"model\"\ntranscript_limit = 10\n"), {}),
-               harness::scenario_error);
+               ph::scenario_error);
   server_options opts;
   opts.line_limit = 1;
   EXPECT_THROW(
       fake_server(test::dialect_of("smtp"), scenario_of("smtp", "mode = \"model\"\n"), opts),
-      harness::scenario_error);
+      ph::scenario_error);
   try {
     fake_server(test::dialect_of("smtp"), scenario_of("smtp", "mode = \"model\"\nline_limit = 3\n"),
                 {});
-  } catch (const harness::scenario_error& e) {
+  } catch (const ph::scenario_error& e) {
     EXPECT_NE(std::string(e.what()).find("line_limit must be an integer from 16"),
               std::string::npos)
         << e.what();
@@ -228,7 +227,7 @@ TEST(LineLimit, AHundredMegabyteLineLeavesTheServerSmall) {
   const std::string kept = t.stream(direction::client_to_server);
   const std::size_t sent = chunk * chunks + 14;
   EXPECT_EQ(kept.size() + t.elided->client_bytes, sent);
-  harness::sha256 dropped;
+  ph::sha256 dropped;
   for (std::size_t left = chunk * chunks - kept.size(); left > 0;) {
     const std::size_t n = std::min(left, chunk);
     dropped.update(std::string_view(piece).substr(0, n));

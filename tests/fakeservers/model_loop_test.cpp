@@ -103,8 +103,8 @@ TEST(CommandTable, AnEndingRowEndsTheDialogueAfterItRuns) {
   EXPECT_EQ(s.said, (std::vector<std::string>{"bye"}));
 }
 
-harness::scenario smtp_model(const std::string& extra) {
-  return harness::parse_scenario(
+ph::scenario smtp_model(const std::string& extra) {
+  return ph::parse_scenario(
       "protocol = \"smtp\"\nsummary = \"t\"\n[server]\nmode = \"model\"\n" + extra, "test.toml",
       "test/smtp");
 }
@@ -133,9 +133,9 @@ reply = "299 the second NOOP of this connection"
 }
 
 TEST(ModelLoop, AConnectionsChangesStayWithIt) {
-  harness::scenario scen =
-      harness::parse_scenario("protocol = \"nntp\"\nsummary = \"t\"\n[server]\nmode = \"model\"\n",
-                              "test.toml", "test/nntp");
+  ph::scenario scen =
+      ph::parse_scenario("protocol = \"nntp\"\nsummary = \"t\"\n[server]\nmode = \"model\"\n",
+                         "test.toml", "test/nntp");
   fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
   {

@@ -11,7 +11,7 @@
 namespace ph::fakeservers::nntp {
 namespace {
 
-using harness::direction;
+using ph::direction;
 using namespace std::chrono_literals;
 
 // The shared raw peer, reading NNTP status lines without their CRLF.
@@ -43,7 +43,7 @@ mode = "model"
 
 std::vector<connection_record> run(const std::string& toml,
                                    const std::function<void(raw_client&)>& client) {
-  auto scen = harness::parse_scenario(toml, "test.toml", "test/nntp");
+  auto scen = ph::parse_scenario(toml, "test.toml", "test/nntp");
   fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
   {
@@ -238,9 +238,9 @@ fault = { kind = "close" }
 }
 
 TEST(NntpModel, RejectsUnknownModelKeys) {
-  auto scen = harness::parse_scenario(std::string(model_head) + "[server.model]\ngrups = []\n",
-                                      "test.toml", "test/nntp");
-  EXPECT_THROW(test::validate(scen), harness::scenario_error);
+  auto scen = ph::parse_scenario(std::string(model_head) + "[server.model]\ngrups = []\n",
+                                 "test.toml", "test/nntp");
+  EXPECT_THROW(test::validate(scen), ph::scenario_error);
 }
 
 TEST(NntpScript, ArticleBlockIsReadRawThroughTheDot) {

@@ -4,26 +4,26 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/model/base64.hpp"
 #include "tests/fakeservers/dialect_of.hpp"
 #include "tests/fakeservers/raw_client.hpp"
+#include "vocabulary/base64.hpp"
 
 namespace ph::fakeservers::pop3 {
 namespace {
 
-using harness::direction;
-using harness::event_kind;
+using ph::direction;
+using ph::event_kind;
 using namespace std::chrono_literals;
 
 using test::raw_client;
 
-harness::scenario model(const std::string& extra = "") {
-  return harness::parse_scenario(
+ph::scenario model(const std::string& extra = "") {
+  return ph::parse_scenario(
       "protocol = \"pop3\"\nsummary = \"t\"\n[server]\nmode = \"model\"\n" + extra, "test.toml",
       "test/pop3");
 }
 
-std::vector<connection_record> run(const harness::scenario& scen,
+std::vector<connection_record> run(const ph::scenario& scen,
                                    const std::function<void(raw_client&)>& client) {
   fake_server server(test::dialect_of(scen), scen, {.session_timeout = 3000ms});
   auto port = server.start();
@@ -166,8 +166,8 @@ TEST(Pop3Dialect, AuthPlainSendsAContinuationWithoutInitialResponse) {
     c.line();
     EXPECT_EQ(c.cmd("AUTH PLAIN"), "+ \r\n");
     EXPECT_TRUE(
-        c.cmd(harness::base64_encode(std::string("\0test\0nope", 10))).starts_with("-ERR [AUTH]"));
-    EXPECT_TRUE(c.cmd("AUTH PLAIN " + harness::base64_encode(std::string("\0test\0test", 10)))
+        c.cmd(ph::base64_encode(std::string("\0test\0nope", 10))).starts_with("-ERR [AUTH]"));
+    EXPECT_TRUE(c.cmd("AUTH PLAIN " + ph::base64_encode(std::string("\0test\0test", 10)))
                     .starts_with("+OK"));
     EXPECT_TRUE(c.cmd("AUTH PLAIN").starts_with("-ERR"));  // not in AUTHORIZATION any more
   });
@@ -240,10 +240,10 @@ reply = "-ERR no CAPA here"
 TEST(Pop3Dialect, InvalidModelsNameTheLine) {
   EXPECT_THROW(test::validate(model("[server.model]\nusers = { u = { messages = [{ size = 1 }] "
                                     "} }\n")),
-               harness::scenario_error);
-  EXPECT_THROW(test::validate(model("[server.model]\nmailboxes = 1\n")), harness::scenario_error);
+               ph::scenario_error);
+  EXPECT_THROW(test::validate(model("[server.model]\nmailboxes = 1\n")), ph::scenario_error);
   EXPECT_THROW(test::validate(model("[server.model]\nin_use = [\"nobody\"]\n")),
-               harness::scenario_error);
+               ph::scenario_error);
   EXPECT_NO_THROW(test::validate(model()));
 }
 

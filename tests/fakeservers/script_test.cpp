@@ -7,8 +7,8 @@ namespace ph::fakeservers {
 namespace {
 
 // A script scenario whose second step is `step` (TOML lines); the step's keys start on line 8.
-harness::scenario script_with(const std::string& step) {
-  return harness::parse_scenario(
+ph::scenario script_with(const std::string& step) {
+  return ph::parse_scenario(
       "protocol = \"smtp\"\nsummary = \"t\"\n[server]\nmode = \"script\"\n[[server.step]]\n"
       "send = \"220 hi\"\n[[server.step]]\n" +
           step + "\nsend = \"250 ok\"\n",
@@ -23,7 +23,7 @@ std::vector<script_step> steps_of(const std::string& step) {
 std::string error_of(const std::string& step) {
   try {
     (void)steps_of(step);
-  } catch (const harness::scenario_error& e) {
+  } catch (const ph::scenario_error& e) {
     return e.what();
   }
   return "";

@@ -17,9 +17,9 @@
 
 #include "fakeservers/engine/server_config.hpp"
 #include "fakeservers/engine/session.hpp"
-#include "harness/model/scenario.hpp"
 #include "harness/protocols.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::fuzz {
 namespace {
@@ -30,13 +30,13 @@ using namespace std::chrono_literals;
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 
 struct served {
-  harness::scenario scen;
+  ph::scenario scen;
   fakeservers::server_config cfg;
 };
 
 served load(std::string_view toml) {
   served s;
-  s.scen = harness::parse_scenario(std::string(toml), "fuzz.toml", "");
+  s.scen = ph::parse_scenario(std::string(toml), "fuzz.toml", "");
   s.cfg = fakeservers::compile_server(*harness::find_protocol(s.scen.protocol)->dialect, s.scen);
   return s;
 }

@@ -6,32 +6,32 @@
 #include <string>
 #include <vector>
 
-#include "harness/model/scenario.hpp"
-#include "harness/model/transcript.hpp"
 #include "harness/protocols.hpp"
 #include "harness/rules/rule.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "vocabulary/scenario.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::fuzz {
 namespace {
 
-using harness::event_kind;
+using ph::event_kind;
 
 // A scenario of the corpus by id, loaded once; null for an unknown id. Ids are confined to
 // the protocol's folder of scenarios/.
-const harness::scenario* scenario_named(std::string_view protocol, std::string_view id) {
-  static std::map<std::string, std::unique_ptr<harness::scenario>, std::less<>> cache;
+const ph::scenario* scenario_named(std::string_view protocol, std::string_view id) {
+  static std::map<std::string, std::unique_ptr<ph::scenario>, std::less<>> cache;
   if (id.empty() || id.size() > 100 || !id.starts_with(std::string(protocol) + "/") ||
       id.find("..") != std::string_view::npos || !std::all_of(id.begin(), id.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '/' || c == '_';
       }))
     return nullptr;
   if (auto it = cache.find(id); it != cache.end()) return it->second.get();
-  std::unique_ptr<harness::scenario> s;
+  std::unique_ptr<ph::scenario> s;
   try {
-    s = std::make_unique<harness::scenario>(harness::load_scenario(
-        std::string(PH_SOURCE_DIR) + "/scenarios/" + std::string(id) + ".toml"));
-  } catch (const harness::scenario_error&) {
+    s = std::make_unique<ph::scenario>(
+        ph::load_scenario(std::string(PH_SOURCE_DIR) + "/scenarios/" + std::string(id) + ".toml"));
+  } catch (const ph::scenario_error&) {
   }
   return cache.emplace(std::string(id), std::move(s)).first->second.get();
 }
@@ -67,17 +67,16 @@ int run_judge(std::string_view protocol, const std::uint8_t* data, std::size_t s
   ctx.scen = scenario_named(protocol, in.substr(0, lf));
   in.remove_prefix(lf + 1);
 
-  harness::transcript t;
+  ph::transcript t;
   t.connection = 1;
   t.channels.push_back({"control", "127.0.0.1:40000", "127.0.0.1:2525"});
   while (in.size() >= 3) {
     const auto header = static_cast<std::uint8_t>(in[0]);
     const std::size_t length = std::min<std::size_t>(
         (static_cast<std::uint8_t>(in[1]) << 8) | static_cast<std::uint8_t>(in[2]), in.size() - 3);
-    harness::event e;
+    ph::event e;
     e.kind = kind_of(header);
-    e.dir = (header & 0x10) ? harness::direction::server_to_client
-                            : harness::direction::client_to_server;
+    e.dir = (header & 0x10) ? ph::direction::server_to_client : ph::direction::client_to_server;
     e.channel = (header >> 5) & 3;
     e.at = std::chrono::microseconds(1000 * static_cast<std::int64_t>(t.events.size()));
     e.bytes = std::string(in.substr(3, length));

@@ -1,5 +1,5 @@
 // The scenario loader as `protoharness check` runs it: TOML text to a scenario
-// (harness/model/scenario.cpp), then the fake server's and the driver's validation of their
+// (vocabulary/scenario.cpp), then the fake server's and the driver's validation of their
 // parts. Bad input must end in scenario_error ("file:line: problem"); any other exception
 // escapes and is reported (an error that names no line), as is a crash or a hang.
 // Input: the TOML text.
@@ -8,9 +8,9 @@
 
 #include "fakeservers/fake_server.hpp"
 #include "harness/driver.hpp"
-#include "harness/model/scenario.hpp"
 #include "harness/protocols.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "vocabulary/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace ph::harness;

@@ -22,7 +22,7 @@ TEST(Console, ColourWrapsTheVerdictWordAndKeepsTheColumns) {
   colour.color = true;
   EXPECT_EQ(console_line(r, colour),
             "\033[1;32mPASS\033[0m  smtp/sample" + std::string(22, ' ') + "    12 ms\n");
-  r.final = harness::verdict::error;
+  r.final = ph::verdict::error;
   EXPECT_TRUE(console_line(r, colour).starts_with("\033[1;35mERROR\033[0m smtp/sample"));
   EXPECT_EQ(console_line(r).find('\033'), std::string::npos);
 }
@@ -63,7 +63,7 @@ TEST(ConsoleLine, CutEvidenceNamesTheWholeBytes) {
 
 TEST(ConsoleLine, ErrorShowsProblems) {
   auto r = result_with({});
-  r.final = harness::verdict::error;
+  r.final = ph::verdict::error;
   r.problems = {"cannot start client: no such file\n"};
   EXPECT_EQ(console_line(r), "ERROR smtp/sample" + std::string(26, ' ') +
                                  "12 ms\n"
@@ -74,12 +74,12 @@ TEST(ConsoleSummary, CountsTimeAndRate) {
   auto pass = result_with({});
   auto warn = result_with({});
   warn.id = "smtp/w";
-  warn.final = harness::verdict::warn;
+  warn.final = ph::verdict::warn;
   auto fail = failing_result();
   fail.id = "smtp/f";
   auto error = result_with({});
   error.id = "pop3/e";
-  error.final = harness::verdict::error;
+  error.final = ph::verdict::error;
   run_info info;
   info.wall_time = 2000000us;
   info.jobs = 2;

@@ -130,18 +130,18 @@ class ctrf_checker {
   std::vector<std::string> errors_;
 };
 
-std::vector<harness::scenario_result> one_of_each() {
+std::vector<ph::scenario_result> one_of_each() {
   auto pass = result_with({c(0, "QUIT\r\n")});
   pass.id = "smtp/pass";
   pass.tags = {"happy"};
   auto warn = result_with({c(0, "QUIT\r\n")});
   warn.id = "smtp/warn";
-  warn.final = harness::verdict::warn;
-  warn.rules = {{&should_rule, harness::outcome::fail, "no QUIT", {}}};
+  warn.final = ph::verdict::warn;
+  warn.rules = {{&should_rule, ph::outcome::fail, "no QUIT", {}}};
   auto fail = failing_result();
   auto error = result_with({}, "pop3");
   error.id = "pop3/error";
-  error.final = harness::verdict::error;
+  error.final = ph::verdict::error;
   error.connections.clear();
   error.problems = {"harness error: could not bind"};
   return {pass, warn, fail, error};
@@ -226,7 +226,7 @@ TEST(Ctrf, AFailingTestCarriesItsDivergenceTraceAndTranscript) {
 
 TEST(Ctrf, CredentialsAreMasked) {
   auto r = result_with({c(0, "PASS hunter2\r\n")}, "pop3");
-  r.final = harness::verdict::fail;
+  r.final = ph::verdict::fail;
   r.problems = {"client sent 'PASS hunter2'"};
   EXPECT_EQ(ctrf_report_text({r}, sample_info(), {}).find("hunter2"), std::string::npos);
   render_options keep;

@@ -56,8 +56,8 @@ TEST(DiffPattern, ARegexDiffersWholeOrNotAtAll) {
   EXPECT_TRUE(diff_pattern("[", "x", true).differs);  // a broken regex matches nothing
 }
 
-harness::script_step_trace mismatched_step(int event) {
-  harness::script_step_trace tr;
+ph::script_step_trace mismatched_step(int event) {
+  ph::script_step_trace tr;
   tr.connection = 1;
   tr.step = 3;
   tr.reached = true;
@@ -107,8 +107,7 @@ TEST(FirstDivergence, ThenClientStepsThenRulesThenProblems) {
 
 TEST(FirstDivergence, ShouldRulesCountWhenNoMustRuleFailed) {
   auto r = result_with({c(0, "QUIT\r\n")});
-  harness::rule_result should{
-      &should_rule, harness::outcome::fail, "no 221 awaited", {{1, 0, "QUIT"}}};
+  ph::rule_result should{&should_rule, ph::outcome::fail, "no 221 awaited", {{1, 0, "QUIT"}}};
   r.rules = {should};
   r.script = {};
   auto d = first_divergence(r);

@@ -28,13 +28,13 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
-harness::scenario_result with_script() {
+ph::scenario_result with_script() {
   auto r = failing_result();
-  harness::script_step_trace tr;
+  ph::script_step_trace tr;
   tr.connection = 1;
   tr.step = 2;
   tr.where = "sample.toml:12";
-  tr.read = harness::script_read::line;
+  tr.read = ph::script_read::line;
   tr.expected = "EHLO client.test";
   tr.actual = "EHLO  client.test\r\n";
   tr.actual_bytes = tr.actual.size();
@@ -108,7 +108,7 @@ TEST(HtmlReport, EmbedsWhatTheViewNeeds) {
 TEST(HtmlReport, CredentialsAreMaskedUnlessAskedNotTo) {
   auto r = result_with({c(0, "AUTH PLAIN AHRlc3QAc2VjcmV0\r\n"), c(10, "PASS hunter2\r\n")});
   r.secrets = {"hunter2"};
-  harness::step_result st;
+  ph::step_result st;
   st.op = "login";
   st.expect = {{"text", "hunter2 ok"}};
   st.outcome = {{"text", "hunter2 ok"}};
@@ -126,7 +126,7 @@ TEST(HtmlReport, CredentialsAreMaskedUnlessAskedNotTo) {
 
 TEST(HtmlReport, LongDataIsElided) {
   const std::string big(100000, 'x');
-  std::vector<harness::event> events = {c(0, big)};
+  std::vector<ph::event> events = {c(0, big)};
   for (int i = 0; i < 10; ++i)
     events.push_back(c(10 + i, std::string(4000, 'y')));  // one run, past the run's budget
   events.push_back(s(100, "250 ok\r\n"));
@@ -159,7 +159,7 @@ TEST(HtmlReport, LongDataIsElided) {
 
 TEST(HtmlReport, LongOutcomesAreCut) {
   auto r = result_with({c(0, "RETR 1\r\n")}, "pop3");
-  harness::step_result st;
+  ph::step_result st;
   st.op = "retr";
   st.outcome = {{"lines", json::array()}, {"text", std::string(2000, 'z')}};
   for (int i = 0; i < 100; ++i)

@@ -85,7 +85,7 @@ TEST(JsonReport, ScenarioFields) {
 TEST(JsonReport, BinaryDataIsBase64) {
   const std::string bin("\x00\xff\xfe\r\n", 5);
   auto r = result_with({s(0, bin), c(1, "caf\xC3\xA9\r\n")});
-  r.rules = {{&testing::must_rule, harness::outcome::fail, "m", {{1, 0, bin}}}};
+  r.rules = {{&testing::must_rule, ph::outcome::fail, "m", {{1, 0, bin}}}};
   const json j = json::parse(json_report_text({r}, info(), {}));
   const json& events = j["scenarios"][0]["transcripts"][0]["events"];
   EXPECT_EQ(events[0]["base64"], base64_encode(bin));
@@ -114,7 +114,7 @@ TEST(JsonReport, RedactionMatchesTheTextForm) {
   });
   r.secrets = {"hunter2"};
   r.problems = {"the client sent hunter2"};
-  harness::step_result st;
+  ph::step_result st;
   st.op = "login";
   st.outcome = {{"message", "bad password hunter2"}, {"list", {"hunter2", 1}}};
   r.steps = {st};
@@ -156,26 +156,26 @@ TEST(JsonReport, InvalidUtf8InMessagesDoesNotThrow) {
 
 TEST(JsonReport, RuleWithoutInfoHasNullId) {
   auto r = result_with({});
-  r.rules = {{nullptr, harness::outcome::pass, "ok", {}}};
+  r.rules = {{nullptr, ph::outcome::pass, "ok", {}}};
   EXPECT_TRUE(scenario_json(r, {})["rules"][0]["id"].is_null());
 }
 
 TEST(JsonReport, ElidedTranscriptAndCutEvidence) {
   auto r = result_with({});
-  harness::transcript& t = r.connections.front();
+  ph::transcript& t = r.connections.front();
   t.events.clear();
-  harness::transcript_recorder rec(t, 2 * harness::transcript_recorder::event_cost + 10);
+  ph::transcript_recorder rec(t, 2 * ph::transcript_recorder::event_cost + 10);
   rec.add(s(0, "220 hi\r\n"));
   const std::string line = "EHLO " + std::string(1000, 'x') + "\r\n";
   rec.add(c(1000, line));
   rec.finish();
-  harness::evidence ev{1, 1, line.substr(0, 80), line.size(), sha256_hex(line)};
-  r.rules = {{&must_rule, harness::outcome::fail, "too long", {ev}}};
+  ph::evidence ev{1, 1, line.substr(0, 80), line.size(), sha256_hex(line)};
+  r.rules = {{&must_rule, ph::outcome::fail, "too long", {ev}}};
 
   const json j = scenario_json(r, {});
   const json& el = j["transcripts"][0]["elided"];
   EXPECT_EQ(el["event"], 2);
-  EXPECT_EQ(el["limit"], 2 * harness::transcript_recorder::event_cost + 10);
+  EXPECT_EQ(el["limit"], 2 * ph::transcript_recorder::event_cost + 10);
   EXPECT_EQ(el["client_bytes"], line.size() - 2);
   EXPECT_EQ(el["client_sha256"], sha256_hex(line.substr(2)));
   EXPECT_EQ(el["server_bytes"], 0);

@@ -156,13 +156,13 @@ TEST(Junit, FailureMessageNamesTheFirstMustRuleAndItsEvidence) {
 
 // Each <testsuite> counts its own protocol's verdicts; the <testsuites> total is their sum.
 TEST(Junit, EachSuiteCountsItsOwnFailuresAndErrors) {
-  auto with = [](std::string protocol, harness::verdict v) {
+  auto with = [](std::string protocol, ph::verdict v) {
     auto r = result_with({}, std::move(protocol));
     r.final = v;
-    if (v == harness::verdict::error) r.problems = {"fake server: cannot bind"};
+    if (v == ph::verdict::error) r.problems = {"fake server: cannot bind"};
     return r;
   };
-  using harness::verdict;
+  using ph::verdict;
   const std::string xml = junit_xml(
       {with("smtp", verdict::fail), with("pop3", verdict::pass), with("smtp", verdict::fail),
        with("nntp", verdict::error), with("smtp", verdict::warn), with("pop3", verdict::error),
@@ -184,7 +184,7 @@ TEST(Junit, EachSuiteCountsItsOwnFailuresAndErrors) {
 
 TEST(Junit, FailureWithoutRulesUsesTheFirstProblem) {
   auto r = result_with({});
-  r.final = harness::verdict::fail;
+  r.final = ph::verdict::fail;
   r.problems = {"client outcome: expected refused = [], got error timeout"};
   const std::string xml = junit_xml({r}, info(), {});
   EXPECT_EQ(xml_problem(xml), "");
@@ -194,7 +194,7 @@ TEST(Junit, FailureWithoutRulesUsesTheFirstProblem) {
 
 TEST(Junit, ErrorVerdictUsesErrorElement) {
   auto r = result_with({});
-  r.final = harness::verdict::error;
+  r.final = ph::verdict::error;
   r.problems = {"fake server: cannot bind", "second"};
   r.client_log = "stderr <of> the client\x01";
   const std::string xml = junit_xml({r}, info(), {});
@@ -210,7 +210,7 @@ TEST(Junit, ErrorVerdictUsesErrorElement) {
 
 TEST(Junit, WarnPassesButListsShouldFindings) {
   auto r = failing_result();
-  r.final = harness::verdict::warn;
+  r.final = ph::verdict::warn;
   r.rules.pop_back();  // keep only the SHOULD rule
   r.problems.clear();
   const std::string xml = junit_xml({r}, info(), {});
@@ -270,7 +270,7 @@ TEST(Junit, RunInfoProperties) {
 
 TEST(Junit, FailureMessageIsTheFirstDivergence) {
   auto r = failing_result();
-  harness::script_step_trace tr;
+  ph::script_step_trace tr;
   tr.connection = 1;
   tr.step = 2;
   tr.reached = true;
@@ -287,7 +287,7 @@ TEST(Junit, FailureMessageIsTheFirstDivergence) {
 }
 
 TEST(Junit, AReportOverTheLimitCutsTranscriptsAndSaysSo) {
-  std::vector<harness::scenario_result> results;
+  std::vector<ph::scenario_result> results;
   for (int i = 0; i < 4; ++i) {
     auto r = failing_result();
     r.id = "smtp/big-" + std::to_string(i);

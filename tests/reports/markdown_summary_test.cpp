@@ -18,13 +18,13 @@ run_info sample_info() {
   return info;
 }
 
-std::vector<harness::scenario_result> sample_run() {
+std::vector<ph::scenario_result> sample_run() {
   auto pass = result_with({c(0, "QUIT\r\n")});
   pass.id = "smtp/pass";
   auto warn = result_with({c(0, "QUIT\r\n")}, "pop3");
   warn.id = "pop3/warn";
-  warn.final = harness::verdict::warn;
-  warn.rules = {{&should_rule, harness::outcome::fail, "no QUIT", {}}};
+  warn.final = ph::verdict::warn;
+  warn.rules = {{&should_rule, ph::outcome::fail, "no QUIT", {}}};
   return {pass, warn, failing_result()};
 }
 
@@ -50,7 +50,7 @@ TEST(MarkdownSummary, CountsFailuresWithTheirDivergenceAndFindings) {
 }
 
 TEST(MarkdownSummary, StaysShortForAManyFailingRun) {
-  std::vector<harness::scenario_result> results;
+  std::vector<ph::scenario_result> results;
   for (int i = 0; i < 1000; ++i) {
     auto r = failing_result();
     r.id = "smtp/f" + std::to_string(i);

@@ -11,7 +11,7 @@ namespace {
 
 using namespace testing;
 
-std::vector<std::string> data_of(const harness::transcript& t) {
+std::vector<std::string> data_of(const ph::transcript& t) {
   std::vector<std::string> out;
   for (const auto& e : t.events)
     out.push_back(e.bytes);
@@ -20,7 +20,7 @@ std::vector<std::string> data_of(const harness::transcript& t) {
 
 // The redacted bytes of each event. The redactor maps events one to one: a count that differs
 // is a failure, and the result is padded so that tests indexing it never read past the end.
-std::vector<std::string> redacted(std::vector<harness::event> events, std::string_view protocol,
+std::vector<std::string> redacted(std::vector<ph::event> events, std::string_view protocol,
                                   std::vector<std::string> secrets = {}) {
   auto out =
       data_of(redactor(std::move(secrets), forms_of(protocol)).apply(one_connection(events)));
@@ -130,12 +130,12 @@ TEST(Redactor, ChannelsAreIndependent) {
 }
 
 TEST(Redactor, KeepsEventsAndMasksNoteText) {
-  harness::transcript t = one_connection({
+  ph::transcript t = one_connection({
       c(10, "AUTH PLAIN eA==\r\n"),
       ev(event_kind::note, direction::server_to_client, 20, "client sent hunter2"),
       ev(event_kind::close, direction::client_to_server, 30, ""),
   });
-  const harness::transcript out = redactor({"hunter2"}, forms_of("smtp")).apply(t);
+  const ph::transcript out = redactor({"hunter2"}, forms_of("smtp")).apply(t);
   ASSERT_EQ(out.events.size(), 3u);
   EXPECT_EQ(out.events[1].bytes, "client sent ***");
   EXPECT_EQ(out.events[1].kind, event_kind::note);
@@ -155,7 +155,7 @@ TEST(Redactor, FreeText) {
 }
 
 TEST(Redactor, FromResultUsesItsSecretsAndForms) {
-  harness::scenario_result r = result_with({c(0, "APOP user-1 d\r\n")}, "pop3");
+  ph::scenario_result r = result_with({c(0, "APOP user-1 d\r\n")}, "pop3");
   r.secrets = {"user-1"};
   const auto out = data_of(redactor(r).apply(r.connections[0]));
   EXPECT_EQ(out[0], "APOP *** ***\r\n");

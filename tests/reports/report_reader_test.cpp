@@ -15,7 +15,7 @@ using namespace testing;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-const harness::rule_info* sample_rule(std::string_view id) {
+const ph::rule_info* sample_rule(std::string_view id) {
   for (const auto* r : {&must_rule, &should_rule})
     if (r->id == id) return r;
   return nullptr;
@@ -38,12 +38,12 @@ run_info sample_info() {
 TEST(ReportReader, ReadingBackAndWritingAgainGivesTheSameReport) {
   auto failing = failing_result();
   failing.connections[0].events.push_back(s(1400, std::string("\xff\x00 binary", 9)));
-  failing.connections[0].elided = harness::elision{4096, 7, 10, "ab", 20, "cd", 3, 1400us};
-  harness::script_step_trace step;
+  failing.connections[0].elided = ph::elision{4096, 7, 10, "ab", 20, "cd", 3, 1400us};
+  ph::script_step_trace step;
   step.connection = 1;
   step.step = 2;
   step.where = "smtp/sample.toml:9";
-  step.read = harness::script_read::line;
+  step.read = ph::script_read::line;
   step.expected = "EHLO *";
   step.reached = true;
   step.matched = false;

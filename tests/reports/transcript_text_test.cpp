@@ -101,7 +101,7 @@ TEST(TranscriptText, OneBlockPerChannelAndConnection) {
 }
 
 TEST(TranscriptText, NoConnections) {
-  harness::scenario_result r;
+  ph::scenario_result r;
   r.id = "smtp/none";
   EXPECT_EQ(render_transcript(r, {}), "# smtp/none · no connections recorded\n");
 }
@@ -166,9 +166,9 @@ TEST(TranscriptText, RedactsByDefault) {
 
 TEST(TranscriptText, ElidedTranscriptSaysWhereAndWhatWasDropped) {
   auto r = result_with({});
-  harness::transcript& t = r.connections.front();
+  ph::transcript& t = r.connections.front();
   t.events.clear();
-  harness::transcript_recorder rec(t, 2 * harness::transcript_recorder::event_cost + 10);
+  ph::transcript_recorder rec(t, 2 * ph::transcript_recorder::event_cost + 10);
   rec.add(s(0, "220 hi\r\n"));
   const std::string ehlo = "EHLO " + std::string(100, 'x') + "\r\n";
   rec.add(c(1000, ehlo));

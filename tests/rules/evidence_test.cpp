@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "harness/model/digest.hpp"
 #include "tests/rules/rule_test_support.hpp"
 #include "tests/rules/smtp_test_support.hpp"
+#include "vocabulary/digest.hpp"
 
 namespace ph::harness::rules {
 namespace {

@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/transcript.hpp"
 #include "harness/rules/ftp/ftp_rules.hpp"
 #include "harness/rules/rule.hpp"
 #include "tests/rules/rule_test_support.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::harness::rules::ftp::test {
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "harness/model/transcript.hpp"
 #include "harness/rules/http/http_rules.hpp"
 #include "harness/rules/rule.hpp"
 #include "tests/rules/rule_test_support.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::harness::rules::http::test {
 

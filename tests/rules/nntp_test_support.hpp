@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/transcript.hpp"
 #include "harness/rules/nntp/nntp_rules.hpp"
 #include "harness/rules/rule.hpp"
 #include "tests/rules/rule_test_support.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::harness::rules::nntp::test {
 

@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/transcript.hpp"
 #include "harness/rules/rule.hpp"
 #include "harness/rules/smtp/smtp_rules.hpp"
 #include "tests/rules/rule_test_support.hpp"
+#include "vocabulary/transcript.hpp"
 
 namespace ph::harness::rules::smtp::test {
 

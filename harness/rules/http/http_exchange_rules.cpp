@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/base64.hpp"
 #include "harness/rules/http/http_check.hpp"
+#include "vocabulary/base64.hpp"
 
 namespace ph::harness::rules::http {
 

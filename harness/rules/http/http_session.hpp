@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "harness/model/transcript.hpp"
 #include "harness/rules/line_session.hpp"
 #include "harness/rules/rule.hpp"  // excerpt()
+#include "vocabulary/transcript.hpp"
 
 namespace ph::harness::rules::http {
 
@@ -120,7 +120,7 @@ struct session {
 session parse_session(const transcript& t);
 
 // Case and string helpers the rules share.
-using harness::ascii::lower;
+using ph::ascii::lower;
 using rules::line::iequals;
 std::string_view trim(std::string_view s);
 // RFC 9110 §5.6.2 token.

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "harness/model/transcript.hpp"
 #include "harness/rules/line_session.hpp"
 #include "harness/rules/rule.hpp"  // excerpt()
+#include "vocabulary/transcript.hpp"
 
 namespace ph::harness::rules::smtp {
 

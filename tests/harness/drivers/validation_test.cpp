@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "harness/driver.hpp"
-#include "harness/model/scenario.hpp"
 #include "harness/protocols.hpp"
+#include "vocabulary/scenario.hpp"
 
 namespace ph::harness {
 namespace {

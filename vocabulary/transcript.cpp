@@ -1,8 +1,8 @@
-#include "harness/model/transcript.hpp"
+#include "vocabulary/transcript.hpp"
 
 #include <fmt/format.h>
 
-namespace ph::harness {
+namespace ph {
 
 std::string_view to_string(event_kind kind) {
   switch (kind) {
@@ -130,4 +130,4 @@ void transcript_recorder::finish() {
   t_.events[static_cast<std::size_t>(el.event)].bytes = el.describe();
 }
 
-}  // namespace ph::harness
+}  // namespace ph

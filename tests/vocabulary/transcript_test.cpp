@@ -1,4 +1,4 @@
-#include "harness/model/transcript.hpp"
+#include "vocabulary/transcript.hpp"
 
 #include <gtest/gtest.h>
 

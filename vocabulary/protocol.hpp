@@ -17,7 +17,6 @@ class dialect;  // fakeservers/engine/dialect.hpp
 }  // namespace ph::fakeservers
 
 namespace ph::harness {
-
 class driver;  // harness/driver.hpp
 namespace rules {
 class rule;  // harness/rules/rule.hpp
@@ -25,6 +24,9 @@ class rule;  // harness/rules/rule.hpp
 namespace bench {
 struct workload_set;  // harness/bench/workloads.hpp
 }  // namespace bench
+}  // namespace ph::harness
+
+namespace ph {
 
 // The credential forms reports mask in a protocol's client lines (reports/redactor.hpp).
 struct redaction_forms {
@@ -42,11 +44,11 @@ struct protocol_row {
   std::uint16_t port = 0;               // the registered port
   std::uint16_t implicit_tls_port = 0;  // the port of its implicit-TLS variant; 0: none
   bool server_greets = false;           // the server speaks first (bench --op idle waits for it)
-  const fakeservers::dialect* dialect = nullptr;             // the fake server's side
-  const driver* client_driver = nullptr;                     // the in-tree client's op table
-  std::span<const rules::rule* const> (*rules)() = nullptr;  // the judge's rule set
-  const bench::workload_set* workloads = nullptr;            // bench ops; nullptr: none
+  const fakeservers::dialect* dialect = nullptr;   // the fake server's side
+  const harness::driver* client_driver = nullptr;  // the in-tree client's op table
+  std::span<const harness::rules::rule* const> (*rules)() = nullptr;  // the judge's rule set
+  const harness::bench::workload_set* workloads = nullptr;            // bench ops; nullptr: none
   redaction_forms redaction;
 };
 
-}  // namespace ph::harness
+}  // namespace ph

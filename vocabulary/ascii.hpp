@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace ph::harness::ascii {
+namespace ph::ascii {
 
 constexpr char upper(char c) noexcept {
   return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
@@ -40,4 +40,4 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && starts_with_ci(a, b);
 }
 
-}  // namespace ph::harness::ascii
+}  // namespace ph::ascii

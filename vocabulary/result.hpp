@@ -10,11 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/model/protocol.hpp"
-#include "harness/model/script_trace.hpp"
-#include "harness/model/transcript.hpp"
+#include "vocabulary/protocol.hpp"
+#include "vocabulary/script_trace.hpp"
+#include "vocabulary/transcript.hpp"
 
-namespace ph::harness {
+namespace ph {
 
 // RFC requirement level as the rule's source states it. MUST-level breaks FAIL a
 // scenario; SHOULD-level breaks WARN.
@@ -52,7 +52,7 @@ struct rule_result {
   const rule_info* rule = nullptr;  // points into the static rule registry
   outcome result = outcome::not_applicable;
   std::string message;  // why it failed (or what was checked)
-  std::vector<harness::evidence> evidence;
+  std::vector<ph::evidence> evidence;
 };
 
 // One client step as performed, and whether it matched the scenario's expectation.
@@ -90,4 +90,4 @@ struct scenario_result {
   std::string client_log;  // stderr of an external client, if any
 };
 
-}  // namespace ph::harness
+}  // namespace ph

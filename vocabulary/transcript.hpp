@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/model/digest.hpp"
+#include "vocabulary/digest.hpp"
 
-namespace ph::harness {
+namespace ph {
 
 enum class direction : std::uint8_t { client_to_server, server_to_client };
 
@@ -105,4 +105,4 @@ class transcript_recorder {
   bool finished_ = false;
 };
 
-}  // namespace ph::harness
+}  // namespace ph

@@ -1,8 +1,8 @@
-#include "harness/model/digest.hpp"
+#include "vocabulary/digest.hpp"
 
 #include <openssl/evp.h>
 
-namespace ph::harness {
+namespace ph {
 
 // OpenSSL rather than a hand-written loop: the fake servers hash what they drop from a
 // transcript at the rate a client sends it (SHA-NI makes that several hundred MB/s faster).
@@ -47,4 +47,4 @@ std::string sha256_hex(std::string_view bytes) {
   return h.hex();
 }
 
-}  // namespace ph::harness
+}  // namespace ph

@@ -1,4 +1,4 @@
-#include "harness/model/toml_document.hpp"
+#include "vocabulary/toml_document.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 #include <toml.hpp>
 
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
-namespace ph::harness {
+namespace ph {
 using json = nlohmann::json;
 
 std::string escape_pointer_token(const std::string& key) {
@@ -371,4 +371,4 @@ toml_document read_toml(const std::string& text, const std::string& file) {
   return out;
 }
 
-}  // namespace ph::harness
+}  // namespace ph

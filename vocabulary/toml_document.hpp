@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ph::harness {
+namespace ph {
 
 struct toml_document {
   nlohmann::json root;
@@ -21,4 +21,4 @@ toml_document read_toml(const std::string& text, const std::string& file);
 // A key as one JSON pointer token (RFC 6901: "~" as "~0", "/" as "~1").
 std::string escape_pointer_token(const std::string& key);
 
-}  // namespace ph::harness
+}  // namespace ph

@@ -1,6 +1,6 @@
-#include "harness/model/base64.hpp"
+#include "vocabulary/base64.hpp"
 
-namespace ph::harness {
+namespace ph {
 
 namespace {
 constexpr std::string_view alphabet =
@@ -50,4 +50,4 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-}  // namespace ph::harness
+}  // namespace ph

@@ -1,4 +1,4 @@
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,9 +16,9 @@
 
 #include <fmt/format.h>
 
-#include "harness/model/toml_document.hpp"
+#include "vocabulary/toml_document.hpp"
 
-namespace ph::harness {
+namespace ph {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
@@ -263,4 +263,4 @@ bool glob_match(std::string_view pattern, std::string_view text, bool ignore_cas
   return p == pattern.size();
 }
 
-}  // namespace ph::harness
+}  // namespace ph

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace ph::harness {
+namespace ph {
 
 enum class script_read : std::uint8_t {
   none,   // the step only sends (a greeting, an unsolicited reply)
@@ -31,4 +31,4 @@ struct script_step_trace {
   std::string sent;  // what the step sent on the control channel, raw (a head of it)
 };
 
-}  // namespace ph::harness
+}  // namespace ph

@@ -6,10 +6,10 @@
 #include <string>
 #include <string_view>
 
-namespace ph::harness {
+namespace ph {
 
 // Strict RFC 4648 base64 (padding required); nullopt on any invalid character.
 std::optional<std::string> base64_decode(std::string_view text);
 std::string base64_encode(std::string_view bytes);
 
-}  // namespace ph::harness
+}  // namespace ph

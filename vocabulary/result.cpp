@@ -1,6 +1,6 @@
-#include "harness/model/result.hpp"
+#include "vocabulary/result.hpp"
 
-namespace ph::harness {
+namespace ph {
 
 std::string_view to_string(level lvl) {
   return lvl == level::must ? "MUST" : "SHOULD";
@@ -48,4 +48,4 @@ verdict worst(verdict a, verdict b) {
   return a > b ? a : b;
 }
 
-}  // namespace ph::harness
+}  // namespace ph

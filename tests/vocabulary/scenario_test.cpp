@@ -1,4 +1,4 @@
-#include "harness/model/scenario.hpp"
+#include "vocabulary/scenario.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ph::harness {
+namespace ph {
 
 // A problem with a scenario file; what() is "file:line: problem".
 class scenario_error : public std::runtime_error {
@@ -84,4 +84,4 @@ std::string scenario_id_for(const std::string& file);
 // Glob match with '*' and '?', as used by --filter and scenario patterns.
 bool glob_match(std::string_view pattern, std::string_view text, bool ignore_case = false);
 
-}  // namespace ph::harness
+}  // namespace ph

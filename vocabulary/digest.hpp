@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace ph::harness {
+namespace ph {
 
 // An incremental SHA-256: update() in pieces, hex() once at the end.
 class sha256 {
@@ -31,4 +31,4 @@ class sha256 {
 // The SHA-256 of `bytes` as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view bytes);
 
-}  // namespace ph::harness
+}  // namespace ph
