@@ -198,6 +198,18 @@ void judge(scenario_result& result, const scenario* scen) {
 
 namespace {
 
+// Whether the scenario in `file` carries one of `tags`; true for a file that does not load, so
+// that a selection by tag still runs it and reports why.
+bool carries_any_tag(const std::string& file, const std::vector<std::string>& tags) {
+  try {
+    const auto carried = load_scenario(file).tags;
+    return std::ranges::any_of(
+        tags, [&](const std::string& t) { return std::ranges::find(carried, t) != carried.end(); });
+  } catch (const std::exception&) {
+    return true;
+  }
+}
+
 scenario_result run_loaded(const scenario& scen, const run_options& opts,
                            clock::time_point started) {
   scenario_result result;
@@ -279,6 +291,7 @@ std::vector<std::string> select_scenario_files(const std::vector<std::string>& f
     std::string id = scenario_id_for(f);
     if (!opts.filter.empty() && !glob_match(opts.filter, id) && !glob_match(opts.filter, f))
       continue;
+    if (!opts.tags.empty() && !carries_any_tag(f, opts.tags)) continue;
     selected.push_back(f);
     ids.push_back(std::move(id));
   }

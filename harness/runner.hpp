@@ -19,6 +19,7 @@ namespace ph::harness {
 struct run_options {
   int jobs = 1;
   std::string filter;                   // glob on scenario ids ("" = all)
+  std::vector<std::string> tags;        // only scenarios carrying one of these (none = all)
   std::optional<harness::shard> shard;  // only this slice of what the filter selects
   std::map<std::string, double, std::less<>> shard_durations;  // ms by id, to balance slices
   std::optional<std::string> client_cmd;  // external client: "CMD {host} {port} {steps}"
@@ -27,8 +28,10 @@ struct run_options {
   std::function<void(const scenario_result&, std::size_t done, std::size_t total)> on_result;
 };
 
-// The files a run with `opts` runs: those whose id (or path) matches opts.filter, then
-// opts.shard's slice of them; in the order of `files`. Reads no file.
+// The files a run with `opts` runs: those whose id (or path) matches opts.filter and, when
+// opts.tags names any, that carry one of them, then opts.shard's slice of them; in the order of
+// `files`. Reads a file only to learn its tags; one that does not load is kept, so that the run
+// reports why.
 std::vector<std::string> select_scenario_files(const std::vector<std::string>& files,
                                                const run_options& opts);
 

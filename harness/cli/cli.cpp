@@ -87,9 +87,18 @@ int exit_status(const std::vector<ph::scenario_result>& results, bool strict) {
   return exit_ok;
 }
 
+std::string selection_text(const selection& sel) {
+  std::string text;
+  if (!sel.filter.empty()) text = "--filter " + sel.filter;
+  for (const auto& tag : sel.tags)
+    text += fmt::format("{}--tag {}", text.empty() ? "" : " ", tag);
+  return text.empty() ? "the paths" : text;
+}
+
 // Fills opts' filter and shard from `sel`; false (after saying why) on a usage error.
 bool apply_selection(const selection& sel, harness::run_options& opts) {
   opts.filter = sel.filter;
+  opts.tags = sel.tags;
   if (sel.shard.empty()) {
     if (!sel.timings.empty()) {
       std::cerr << "protoharness: --shard-timings needs --shard I/N\n";

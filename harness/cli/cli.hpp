@@ -49,11 +49,12 @@ std::optional<std::vector<std::string>> scenario_files(const std::vector<std::st
 // 1 when a scenario FAILed or ERRORed (or WARNed, with --strict), else 0.
 int exit_status(const std::vector<ph::scenario_result>& results, bool strict);
 
-// What run and list select: --filter, then --shard I/N (balanced by --shard-timings).
+// What run and list select: --filter and --tag, then --shard I/N (balanced by --shard-timings).
 struct selection {
   std::string filter;
-  std::string shard;    // "I/N", or empty
-  std::string timings;  // an earlier run's report.json or report folder, or empty
+  std::vector<std::string> tags;  // any of them (a pack is the scenarios carrying its tag)
+  std::string shard;              // "I/N", or empty
+  std::string timings;            // an earlier run's report.json or report folder, or empty
 };
 
 // Fills opts' filter and shard from `sel`; false (after saying why) on a usage error.
@@ -71,6 +72,12 @@ int cmd_run(const std::vector<std::string>& paths, const selection& sel, int job
 // protoharness_add_scenarios reads it); a file that does not load is {id, file, error}, so a
 // tool can still name it.
 int cmd_list(const std::vector<std::string>& paths, const selection& sel, bool json);
+
+// list --tags: each tag of the selected scenarios and how many carry it, by name.
+int cmd_list_tags(const std::vector<std::string>& paths, const selection& sel);
+
+// What a selection that matched nothing was: "--filter smtp/* --tag security".
+std::string selection_text(const selection& sel);
 
 int cmd_check(const std::vector<std::string>& paths);
 

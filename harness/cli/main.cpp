@@ -64,8 +64,13 @@ int main(int argc, char** argv) {
   run->add_option("paths", paths, "Scenario files or folders")->required();
   auto add_selection = [](CLI::App* cmd, selection& sel) {
     cmd->add_option("--filter", sel.filter, "Only scenarios whose id matches this glob");
+    cmd->add_option("--tag", sel.tags,
+                    "Only scenarios carrying this tag (repeatable: any of them; with --filter: "
+                    "both); `list --tags` shows the tags")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_option("--shard", sel.shard,
-                    "Only slice I of N (e.g. 2/4) of what --filter selects: N runs with "
+                    "Only slice I of N (e.g. 2/4) of what --filter and --tag select: N runs with "
                     "1/N..N/N cover every scenario exactly once");
     cmd->add_option("--shard-timings", sel.timings,
                     "Balance the slices by the durations in an earlier run's report.json (or "
@@ -94,9 +99,11 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "List scenarios");
   list->add_option("paths", list_paths, "Scenario files or folders")->required();
   add_selection(list, list_sel);
-  bool list_json = false;
-  list->add_flag("--json", list_json,
-                 "A JSON array of {id, file, protocol, mode, summary, tags} (for tools)");
+  bool list_json = false, list_tags = false;
+  auto* list_json_flag = list->add_flag(
+      "--json", list_json, "A JSON array of {id, file, protocol, mode, summary, tags} (for tools)");
+  list->add_flag("--tags", list_tags, "The tags of the selected scenarios, with their counts")
+      ->excludes(list_json_flag);
 
   std::string merge_out;
   std::vector<std::string> merge_inputs;
@@ -248,7 +255,9 @@ int main(int argc, char** argv) {
       render.color = use_color(color_mode);
       return cmd_run(paths, run_sel, jobs, report_dir, client_cmd, strict, render, verbose, quiet);
     }
-    if (*list) return cmd_list(list_paths, list_sel, list_json);
+    if (*list)
+      return list_tags ? cmd_list_tags(list_paths, list_sel)
+                       : cmd_list(list_paths, list_sel, list_json);
     if (*merge) return cmd_merge(merge_out, merge_inputs, merge_strict);
     if (*check) return cmd_check(check_paths);
     if (*rules) return cmd_rules(rules_protocol);

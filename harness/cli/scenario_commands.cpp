@@ -81,7 +81,8 @@ int cmd_run(const std::vector<std::string>& paths, const selection& sel, int job
       }
       return exit_ok;
     }
-    std::cerr << "protoharness: no scenario matches --filter " << sel.filter << "\n";
+    std::cerr << "protoharness: no scenario matches " << reports::visible(selection_text(sel))
+              << "\n";
     return exit_usage;
   }
   reports::run_info info;
@@ -148,6 +149,27 @@ int cmd_list(const std::vector<std::string>& paths, const selection& sel, bool j
                 << entries[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::cout << "\n]\n";
   }
+  return rc;
+}
+
+int cmd_list_tags(const std::vector<std::string>& paths, const selection& sel) {
+  auto found = scenario_files(paths);
+  if (!found) return exit_usage;
+  harness::run_options opts;
+  if (!apply_selection(sel, opts)) return exit_usage;
+  int rc = exit_ok;
+  std::map<std::string, int> counts;
+  for (const auto& file : harness::select_scenario_files(*found, opts)) {
+    try {
+      for (const auto& tag : ph::load_scenario(file).tags)
+        ++counts[tag];
+    } catch (const std::exception& e) {
+      std::cout << "ERROR " << shown(e) << "\n";
+      rc = exit_failed;
+    }
+  }
+  for (const auto& [tag, n] : counts)
+    std::cout << reports::visible(fmt::format("{:<20} {}", tag, n)) << "\n";
   return rc;
 }
 

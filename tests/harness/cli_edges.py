@@ -135,6 +135,38 @@ def case_list_json_names_every_scenario():
                "list --json --filter", out + err)
 
 
+def case_tags_select_packs():
+    with tempfile.TemporaryDirectory() as d:
+        folder = os.path.join(d, "scenarios", "smtp")
+        os.makedirs(folder)
+        for name, tags in [("a", '["model", "security", "starttls"]'), ("b", '["model", "desync"]'),
+                           ("c", '["model"]')]:
+            write(folder, f"{name}.toml", GOOD.replace('summary = "model session"',
+                                                       f'summary = "{name}"\ntags = {tags}'))
+        write(folder, "bad.toml", HEAD + "[server]\nmode = 1\n")
+
+        def ids(*args):
+            rc, out, err = run("list", d, "--json", *args)
+            return rc, sorted(e["id"] for e in json.loads(out))
+        # A file that does not load has no known tags: kept, so that the run says why.
+        expect(ids("--tag", "starttls") == (1, ["smtp/a", "smtp/bad"]), "--tag starttls")
+        expect(ids("--tag", "starttls", "--tag", "desync")[1] == ["smtp/a", "smtp/b", "smtp/bad"],
+               "--tag is repeatable: any of them")
+        expect(ids("--tag", "model", "--filter", "smtp/?") == (0, ["smtp/a", "smtp/b", "smtp/c"]),
+               "--tag with --filter: both")
+        rc, out, err = run("list", d, "--tags", "--filter", "smtp/?")
+        counts = dict(line.split() for line in out.splitlines())
+        expect(rc == 0 and counts == {"desync": "1", "model": "3", "security": "1", "starttls": "1"},
+               "list --tags counts the selection's tags", out + err)
+        rc, out, err = run("run", d, "--tag", "desync", "--report-dir", os.path.join(d, "r"))
+        with open(os.path.join(d, "r", "report.json")) as f:
+            ran = sorted(os.path.basename(x["file"]) for x in json.load(f)["scenarios"])
+        expect(rc == 1 and ran == ["b.toml", "bad.toml"], f"run --tag desync ran {ran}", out + err)
+        expect_usage(["run", d, "--filter", "smtp/?", "--tag", "nope"],
+                     "no scenario matches --filter smtp/? --tag nope")
+        expect_usage(["list", d, "--tags", "--json"], "--json excludes --tags")
+
+
 def case_messages_show_control_characters():
     with tempfile.TemporaryDirectory() as d:
         path = write(d, "crlf.toml", HEAD + '[server]\nmode = "scr\\r\\nipt"\n')
