@@ -93,16 +93,19 @@ class judge_queue {
   serve_stats stats_;
 };
 
-}  // namespace
-
-serve_stats serve(const scenario& scen, const serve_options& opts, const std::atomic<bool>& stop) {
-  auto server_opts = opts.server;
-  server_opts.keep_records = false;
+const protocol_row& row_of(const scenario& scen) {
   const protocol_row* row = find_protocol(scen.protocol);
   if (!row)
     scen.fail("/protocol",
               fmt::format("unknown protocol '{}' (known: {})", scen.protocol, protocol_names()));
-  fakeservers::fake_server server(*row->dialect, scen, server_opts);
+  return *row;
+}
+
+// Serves with `server` (a fake server or a relay) and judges each connection it hands over,
+// as serve() and record() describe.
+template <class Server>
+serve_stats judge_connections(Server& server, const scenario& scen, const serve_options& opts,
+                              const std::atomic<bool>& stop) {
   judge_queue queue(opts.queue_limit);
   server.on_connection_done(
       [&queue](fakeservers::connection_record rec) { queue.push(std::move(rec)); });
@@ -153,6 +156,22 @@ serve_stats serve(const scenario& scen, const serve_options& opts, const std::at
   judge_thread.join();
   if (failed) std::rethrow_exception(failed);
   return queue.stats();
+}
+
+}  // namespace
+
+serve_stats serve(const scenario& scen, const serve_options& opts, const std::atomic<bool>& stop) {
+  auto server_opts = opts.server;
+  server_opts.keep_records = false;
+  fakeservers::fake_server server(*row_of(scen).dialect, scen, server_opts);
+  return judge_connections(server, scen, opts, stop);
+}
+
+serve_stats record(const scenario& scen, const fakeservers::relay_options& relay,
+                   const serve_options& opts, const std::atomic<bool>& stop) {
+  row_of(scen);
+  fakeservers::relay server(relay);
+  return judge_connections(server, scen, opts, stop);
 }
 
 }  // namespace ph::harness

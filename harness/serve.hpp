@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "fakeservers/fake_server.hpp"
+#include "fakeservers/relay.hpp"
 #include "vocabulary/result.hpp"
 #include "vocabulary/scenario.hpp"
 
@@ -53,5 +54,11 @@ struct serve_stats {
 // finished connection has been judged. Throws std::system_error when the address cannot be
 // bound, scenario_error for an invalid server side.
 serve_stats serve(const scenario& scen, const serve_options& opts, const std::atomic<bool>& stop);
+
+// protoharness record: relays every client to `relay`'s upstream instead of serving it, and
+// judges each relayed connection as serve() does (opts.server is not used). `scen` names the
+// protocol and the judge's settings.
+serve_stats record(const scenario& scen, const fakeservers::relay_options& relay,
+                   const serve_options& opts, const std::atomic<bool>& stop);
 
 }  // namespace ph::harness

@@ -17,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "fakeservers/engine/dialect.hpp"
+#include "fakeservers/engine/listen.hpp"
 #include "fakeservers/engine/script.hpp"
 #include "fakeservers/engine/server_config.hpp"
 #include "fakeservers/engine/session.hpp"
@@ -186,11 +187,7 @@ fake_server::~fake_server() {
 
 std::uint16_t fake_server::start() {
   auto& m = *impl_;
-  tcp::endpoint ep(asio::ip::make_address(m.opts.bind), m.opts.port);
-  m.acceptor.open(ep.protocol());
-  m.acceptor.set_option(tcp::acceptor::reuse_address(true));
-  m.acceptor.bind(ep);
-  m.acceptor.listen();
+  open_listening(m.acceptor, m.opts.bind, m.opts.port);
   asio::co_spawn(m.io, m.accept_loop(), asio::detached);
   m.thread = std::thread([&m] { m.io.run(); });
   return port();

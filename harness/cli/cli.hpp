@@ -106,4 +106,19 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
               harness::serve_options opts, const std::string& report_dir,
               const reports::render_options& render, bool summary_only);
 
+// protoharness record PROTOCOL --upstream HOST:PORT: a relay to the upstream that judges every
+// client as serve does and writes each connection as a replayable scenario to `out` (the
+// second to OUT-2.toml, and so on; none when `out` is empty).
+int cmd_record(const std::string& protocol, fakeservers::relay_options relay,
+               harness::serve_options opts, const std::string& out, bool raw,
+               const std::string& report_dir, const reports::render_options& render,
+               bool summary_only);
+
+// "HOST:PORT" or "[V6]:PORT" into its parts; the problem, or nullopt.
+std::optional<std::string> split_host_port(const std::string& text, std::string& host,
+                                           std::uint16_t& port);
+
+// The default model server's scenario for `protocol` (serve --model).
+ph::scenario model_scenario(const std::string& protocol);
+
 }  // namespace ph::cli

@@ -170,6 +170,35 @@ int main(int argc, char** argv) {
                    "hashed, not kept (default 16777216)")
       ->check(CLI::Range(fakeservers::min_transcript_limit, fakeservers::max_transcript_limit));
 
+  std::string record_protocol, record_upstream, record_out, record_bind = "127.0.0.1",
+                                                            record_report_dir;
+  int record_port = 0, record_count = 0, record_timeout_ms = 30000;
+  bool record_raw = false, record_summary = false, record_no_redact = false;
+  auto* record = app.add_subcommand(
+      "record",
+      "Relay clients to a real server, judge each one, and write each connection as a "
+      "scenario that replays the server");
+  record->add_option("protocol", record_protocol, "The protocol spoken")->required();
+  record->add_option("--upstream", record_upstream, "The server to relay to: HOST:PORT")
+      ->required();
+  record->add_option("--out", record_out,
+                     "Write the first connection's scenario here (the second to FILE-2.toml, ...)");
+  record->add_flag("--raw", record_raw,
+                   "Expect every client line exactly (no normaliser; credentials kept)");
+  record->add_option("--bind", record_bind, "Address to listen on, loopback only");
+  record->add_option("--port", record_port, "Port (0: ephemeral; the first line says which)")
+      ->check(CLI::Range(0, 65535));
+  record
+      ->add_option("--count", record_count,
+                   "Exit after this many connections (0: until interrupted)")
+      ->check(CLI::Range(0, std::numeric_limits<int>::max()));
+  record->add_option("--timeout-ms", record_timeout_ms, "Bound on one relayed connection's life")
+      ->check(CLI::Range(1, std::numeric_limits<int>::max()));
+  record->add_option("--report-dir", record_report_dir,
+                     "Write reports for the judged connections here");
+  record->add_flag("--summary", record_summary, "Print each connection's verdict line only");
+  record->add_flag("--no-redact", record_no_redact, "Keep credentials in printed transcripts");
+
   std::string compare_base, compare_new, compare_html, compare_markdown;
   reports::compare_options compare_opts;
   int compare_min_ms = 250;
@@ -269,6 +298,29 @@ int main(int argc, char** argv) {
       bench_opts.duration = std::chrono::seconds(bench_duration_s);
       bench_opts.timeout = std::chrono::milliseconds(bench_timeout_ms);
       return cmd_bench(bench_opts, bench_url, bench_json, bench_baseline, bench_tolerance);
+    }
+    if (*record) {
+      fakeservers::relay_options ro;
+      if (auto problem = loopback_address(record_bind, ro.bind)) {
+        std::cerr << fmt::format("protoharness record: --bind {}: {}\n",
+                                 reports::visible(record_bind), *problem);
+        return exit_usage;
+      }
+      if (auto problem = split_host_port(record_upstream, ro.upstream_host, ro.upstream_port)) {
+        std::cerr << fmt::format("protoharness record: --upstream {}: {}\n",
+                                 reports::visible(record_upstream), *problem);
+        return exit_usage;
+      }
+      ro.port = static_cast<std::uint16_t>(record_port);
+      ro.session_timeout = std::chrono::milliseconds(record_timeout_ms);
+      reports::render_options render;
+      render.redact = !record_no_redact;
+      render.color = use_color(color_mode);
+      harness::serve_options so;
+      so.server.bind = ro.bind;
+      so.count = static_cast<std::uint64_t>(std::max(record_count, 0));
+      return cmd_record(record_protocol, ro, so, record_out, record_raw, record_report_dir, render,
+                        record_summary);
     }
     if (*serve) {
       std::string address;

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -24,6 +26,7 @@
 #include "harness/bench/bench.hpp"
 #include "harness/bench/workloads.hpp"
 #include "harness/protocols.hpp"
+#include "harness/recorded_scenario.hpp"
 #include "harness/rules/rule.hpp"
 #include "harness/runner.hpp"
 #include "harness/serve.hpp"
@@ -83,28 +86,16 @@ ph::scenario model_scenario(const std::string& protocol) {
   return ph::parse_scenario(text, "<--model " + protocol + ">", "model/" + protocol);
 }
 
-int cmd_serve(const std::string& scenario_file, const std::string& model,
-              harness::serve_options opts, const std::string& report_dir,
-              const reports::render_options& render, bool summary_only) {
-  ph::scenario scen;
-  try {
-    if (!model.empty()) {
-      if (!harness::find_protocol(model)) {
-        std::cerr << fmt::format("protoharness: no model server for '{}' (known: {})\n",
-                                 reports::visible(model), known_protocols());
-        return exit_usage;
-      }
-      scen = model_scenario(model);
-    } else if (!scenario_file.empty()) {
-      scen = harness::load_and_validate(scenario_file);
-    } else {
-      std::cerr << "protoharness serve: give a SCENARIO file or --model PROTOCOL\n";
-      return exit_usage;
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "protoharness: " << shown(e) << "\n";
-    return exit_usage;
-  }
+namespace {
+
+// What serve and record share: each judged connection printed (its transcript unless
+// `summary_only`, then its verdict line) and handed to `also`, the tally, the report folder.
+// `run` serves until done, with the options given; `label` names what was served.
+int judge_and_report(const std::function<harness::serve_stats(harness::serve_options&)>& run,
+                     harness::serve_options opts, const std::string& report_dir,
+                     const reports::render_options& render, bool summary_only,
+                     const std::string& label,
+                     const std::function<void(const ph::scenario_result&)>& also = {}) {
   // Runs on the judge thread, one connection at a time. Only a report keeps the results.
   std::vector<ph::scenario_result> kept;
   opts.on_result = [&](ph::scenario_result& r) {
@@ -112,6 +103,7 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
     out += reports::console_line(r, render);
     if (!out.ends_with('\n')) out += '\n';
     std::cout << out;
+    if (also) also(r);
     std::cout.flush();
     if (!report_dir.empty()) kept.push_back(std::move(r));
   };
@@ -127,7 +119,7 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
   const std::string started_at = utc_now();
   const auto started = std::chrono::steady_clock::now();
   try {
-    stats = harness::serve(scen, opts, interrupted);
+    stats = run(opts);
   } catch (const std::exception& e) {
     std::cerr << "protoharness: " << shown(e) << "\n";
     return exit_usage;
@@ -147,11 +139,99 @@ int cmd_serve(const std::string& scenario_file, const std::string& model,
     info.client = "any (serve)";
     info.hostname = reports::local_hostname();
     info.command = command_text;
-    info.paths = {model.empty() ? scenario_file : "--model " + model};
+    info.paths = {label};
     reports::write_report_dir(report_dir, kept, info, render);
     std::cout << "reports written to " << report_dir << "\n";
   }
   return stats.count(verdict::fail) + stats.count(verdict::error) > 0 ? exit_failed : exit_ok;
+}
+
+bool known_protocol(const std::string& protocol) {
+  if (harness::find_protocol(protocol)) return true;
+  std::cerr << fmt::format("protoharness: unknown protocol '{}' (known: {})\n",
+                           reports::visible(protocol), known_protocols());
+  return false;
+}
+
+}  // namespace
+
+int cmd_serve(const std::string& scenario_file, const std::string& model,
+              harness::serve_options opts, const std::string& report_dir,
+              const reports::render_options& render, bool summary_only) {
+  ph::scenario scen;
+  try {
+    if (!model.empty()) {
+      if (!known_protocol(model)) return exit_usage;
+      scen = model_scenario(model);
+    } else if (!scenario_file.empty()) {
+      scen = harness::load_and_validate(scenario_file);
+    } else {
+      std::cerr << "protoharness serve: give a SCENARIO file or --model PROTOCOL\n";
+      return exit_usage;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "protoharness: " << shown(e) << "\n";
+    return exit_usage;
+  }
+  return judge_and_report(
+      [&](harness::serve_options& o) { return harness::serve(scen, o, interrupted); }, opts,
+      report_dir, render, summary_only, model.empty() ? scenario_file : "--model " + model);
+}
+
+std::optional<std::string> split_host_port(const std::string& text, std::string& host,
+                                           std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::string("want HOST:PORT");
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const std::string digits = text.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value == 0 ||
+      value > 65535)
+    return std::string("the port must be a number from 1 to 65535");
+  port = static_cast<std::uint16_t>(value);
+  return std::nullopt;
+}
+
+// FILE.toml for the first connection, FILE-2.toml for the second, ...
+std::string recording_file(const std::string& out, int connection) {
+  if (connection <= 1) return out;
+  const std::filesystem::path p(out);
+  return (p.parent_path() /
+          fmt::format("{}-{}{}", p.stem().string(), connection, p.extension().string()))
+      .string();
+}
+
+int cmd_record(const std::string& protocol, fakeservers::relay_options relay,
+               harness::serve_options opts, const std::string& out, bool raw,
+               const std::string& report_dir, const reports::render_options& render,
+               bool summary_only) {
+  if (!known_protocol(protocol)) return exit_usage;
+  const std::string upstream = fmt::format("{}:{}",
+                                           relay.upstream_host.find(':') != std::string::npos
+                                               ? "[" + relay.upstream_host + "]"
+                                               : relay.upstream_host,
+                                           relay.upstream_port);
+  const ph::scenario scen = ph::parse_scenario(
+      fmt::format("protocol = \"{}\"\nsummary = \"relayed to {}\"\n[server]\nmode = \"model\"\n",
+                  protocol, upstream),
+      "<record " + protocol + ">", "record/" + protocol);
+  harness::recording_options ro{.raw = raw, .upstream = upstream, .when = utc_now()};
+  auto write = [&](const ph::scenario_result& r) {
+    if (out.empty() || r.connections.empty()) return;
+    const std::string file = recording_file(out, r.connections.front().connection);
+    std::ofstream f(file, std::ios::binary | std::ios::trunc);
+    f << harness::recorded_scenario(r, ro);
+    if (f.flush())
+      std::cout << "recorded " << reports::visible(file) << "\n";
+    else
+      std::cerr << "protoharness record: cannot write " << reports::visible(file) << "\n";
+  };
+  return judge_and_report(
+      [&](harness::serve_options& o) { return harness::record(scen, relay, o, interrupted); }, opts,
+      report_dir, render, summary_only, "record " + upstream, write);
 }
 
 }  // namespace ph::cli

@@ -1,0 +1,22 @@
+#pragma once
+// Opening a listening socket the way every server of the engine does (fake servers, relays).
+
+#include <cstdint>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+
+namespace ph::fakeservers {
+
+// Opens `acceptor` on bind:port (0: ephemeral), address reuse on, and listens. Throws
+// std::system_error when the address cannot be bound.
+inline void open_listening(boost::asio::ip::tcp::acceptor& acceptor, const std::string& bind,
+                           std::uint16_t port) {
+  const boost::asio::ip::tcp::endpoint ep(boost::asio::ip::make_address(bind), port);
+  acceptor.open(ep.protocol());
+  acceptor.set_option(boost::asio::ip::tcp::acceptor::reuse_address(true));
+  acceptor.bind(ep);
+  acceptor.listen();
+}
+
+}  // namespace ph::fakeservers
