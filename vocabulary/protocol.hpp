@@ -17,7 +17,7 @@ class dialect;  // fakeservers/engine/dialect.hpp
 }  // namespace ph::fakeservers
 
 namespace ph::harness {
-class driver;  // harness/driver.hpp
+struct driver;  // harness/driver.hpp
 namespace rules {
 class rule;  // harness/rules/rule.hpp
 }  // namespace rules

@@ -13,6 +13,7 @@
 #include "vocabulary/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace ph;
   using namespace ph::harness;
   try {
     const scenario scen = parse_scenario(std::string(ph::fuzz::bytes(data, size)), "fuzz.toml", "");
