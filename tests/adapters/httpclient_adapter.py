@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""protoharness external-client adapter for Python's http.client.
+
+Usage: httpclient_adapter.py HOST PORT STEPS_JSON
+Performs the scenario's HTTP client steps with http.client (one HTTPConnection per origin,
+kept open between requests as http.client does) and prints one JSON outcome per step (the
+contract in scenarios/README.md). http.client is the layer below a user agent: it follows no
+redirect, keeps no cookie, has no authentication, multipart encoding or 100-continue, so a
+scenario that needs one of them is not applicable (a redirect or a Set-Cookie is only seen in
+the response, so those steps say so when it arrives).
+"""
+import http.client
+import urllib.parse
+
+import adapter_common as common
+
+
+def applicable(step):
+    a = step.get("args", {})
+    for key, what in (("files", "multipart encoding"), ("auth", "authentication"),
+                      ("expect_continue", "100-continue")):
+        if a.get(key):
+            return "http.client has no " + what
+    return None
+
+
+def describe(exc):
+    # IncompleteRead with no expected length: a chunk size that is not hex (bad framing); with
+    # one, the connection ended before Content-Length octets came.
+    if isinstance(exc, http.client.IncompleteRead) and exc.expected is None:
+        return common.error_outcome("protocol_error", exc)
+    if isinstance(exc, (http.client.RemoteDisconnected, http.client.IncompleteRead)):
+        return common.error_outcome("connection_error", exc)
+    if isinstance(exc, http.client.HTTPException):
+        return common.error_outcome("protocol_error", exc)
+    if isinstance(exc, ValueError) and "URL" in str(exc):
+        return common.error_outcome("invalid_url", exc)
+    return common.error_outcome(common.transport_error(exc, "connection_error", "connection_error"), exc)
+
+
+def main():
+    job = common.load()
+    context = job.tls_context()
+    connections = {}
+    last = None
+
+    def connection(parts, timeout):
+        key = (parts.scheme, parts.hostname, parts.port)
+        conn = connections.get(key)
+        if conn is None:
+            if parts.scheme == "https":
+                conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=context)
+            else:
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+            connections[key] = conn
+        conn.timeout = timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(timeout)
+        return conn
+
+    def request(op, a, timeout):
+        method = common.http_method(op, a)
+        url = common.url_with_params(a["url"], a.get("params"))
+        parts = urllib.parse.urlsplit(url)
+        headers = dict(job.options.get("headers", {}))
+        headers.update(a.get("headers", {}))
+        body, content_type = common.request_body(a)
+        if content_type and "content-type" not in {k.lower() for k in headers}:
+            headers["Content-Type"] = content_type
+        conn = connection(parts, timeout)
+        target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        try:
+            conn.request(method, target, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+        except Exception:
+            conn.close()
+            raise
+        if resp.getheader("Set-Cookie"):
+            raise common.NotApplicable("http.client keeps no cookies (a Set-Cookie arrived)")
+        if resp.status in (301, 302, 303, 307, 308) and a.get("allow_redirects", op != "head"):
+            raise common.NotApplicable("http.client follows no redirects (a %d arrived)" % resp.status)
+        return common.http_outcome(resp.status, resp.reason, resp.getheaders(), url, data)
+
+    def perform(step):
+        nonlocal last
+        op, a = step["op"], job.expand(step.get("args", {}))
+        if op in common.REQUEST_OPS:
+            last = None
+            last = request(op, a, a.get("timeout_ms", step.get("timeout_ms", job.options.get("timeout_ms", 2000))) / 1000.0)
+            return last
+        if op == "raise_for_status":
+            return common.raise_for_status(last)
+        if op == "close":
+            close()
+            return {}
+        raise common.NotApplicable("the http.client adapter has no op " + op)
+
+    def close():
+        for conn in connections.values():
+            conn.close()
+        connections.clear()
+
+    common.run(job, perform, describe, applicable, finish=close)
+
+
+if __name__ == "__main__":
+    main()
