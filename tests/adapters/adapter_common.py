@@ -98,6 +98,17 @@ def transport_error(exc, disconnected="disconnected", connect_failed="connect_fa
     return None
 
 
+def before_step(job, step, connect, connected):
+    """The vocabulary's connect, for line protocols: the op "connect" (TLS from args.tls, else
+    client_options.tls) returns its outcome; any other step connects first when `connected()` is
+    false, sets the step's deadline through `settimeout` and returns None (perform the step)."""
+    if step["op"] == "connect":
+        return connect(step.get("args", {}).get("tls", job.options.get("tls")))
+    if not connected():
+        connect(job.options.get("tls"))
+    return None
+
+
 def error_outcome(name, exc, **extra):
     out = {"error": name or "exception", "message": str(exc) or type(exc).__name__}
     out.update(extra)
@@ -206,8 +217,26 @@ def http_outcome(status, reason, headers, url, body, history=(), cookies=None):
     return out
 
 
-def raise_for_status(last):
-    """The op raise_for_status on the last response's outcome."""
-    if last and last.get("status", 0) >= 400:
-        return error_outcome("http_error", "HTTP status %d" % last["status"], status=last["status"])
-    return {}
+def http_perform(job, request, close=None):
+    """A perform() for run(): request ops call `request(op, args, timeout seconds)` (args with
+    the URL placeholders expanded), which returns the response's outcome; raise_for_status
+    looks at the last one; close calls `close()`."""
+    last = {}
+
+    def perform(step):
+        nonlocal last
+        op, a = step["op"], job.expand(step.get("args", {}))
+        if op in REQUEST_OPS:
+            last = {}
+            last = request(op, a, a.get("timeout_ms", step.get("timeout_ms", job.options.get("timeout_ms", 2000))) / 1000.0)
+            return last
+        if op == "raise_for_status":
+            if last.get("status", 0) >= 400:
+                return error_outcome("http_error", "HTTP status %d" % last["status"], status=last["status"])
+            return {}
+        if op == "close":
+            if close:
+                close()
+            return {}
+        raise NotApplicable("the adapter has no HTTP op " + op)
+    return perform

@@ -187,9 +187,7 @@ def step_outcome(op, a, pairs, out, code, trace):
     return reply if reply is not None else {}
 
 
-def http_step(job, step, jar, last_headers):
-    op, a = step["op"], job.expand(step.get("args", {}))
-    timeout = a.get("timeout_ms", step.get("timeout_ms", job.options.get("timeout_ms", 2000))) / 1000.0
+def http_step(job, op, a, timeout, jar):
     method = common.http_method(op, a)
     url = common.url_with_params(a["url"], a.get("params"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -269,21 +267,8 @@ def main():
         mail_session(job)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        jar, last = os.path.join(tmp, "cookies"), None
-
-        def perform(step):
-            nonlocal last
-            if step["op"] in common.REQUEST_OPS:
-                last = None
-                last = http_step(job, step, jar, None)
-                return last
-            if step["op"] == "raise_for_status":
-                return common.raise_for_status(last)
-            if step["op"] == "close":
-                return {}
-            raise common.NotApplicable("the curl adapter has no HTTP op " + step["op"])
-
-        common.run(job, perform)
+        jar = os.path.join(tmp, "cookies")
+        common.run(job, common.http_perform(job, lambda op, a, timeout: http_step(job, op, a, timeout, jar)))
 
 
 if __name__ == "__main__":

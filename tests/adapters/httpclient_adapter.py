@@ -42,7 +42,6 @@ def main():
     job = common.load()
     context = job.tls_context()
     connections = {}
-    last = None
 
     def connection(parts, timeout):
         key = (parts.scheme, parts.hostname, parts.port)
@@ -82,26 +81,12 @@ def main():
             raise common.NotApplicable("http.client follows no redirects (a %d arrived)" % resp.status)
         return common.http_outcome(resp.status, resp.reason, resp.getheaders(), url, data)
 
-    def perform(step):
-        nonlocal last
-        op, a = step["op"], job.expand(step.get("args", {}))
-        if op in common.REQUEST_OPS:
-            last = None
-            last = request(op, a, a.get("timeout_ms", step.get("timeout_ms", job.options.get("timeout_ms", 2000))) / 1000.0)
-            return last
-        if op == "raise_for_status":
-            return common.raise_for_status(last)
-        if op == "close":
-            close()
-            return {}
-        raise common.NotApplicable("the http.client adapter has no op " + op)
-
     def close():
         for conn in connections.values():
             conn.close()
         connections.clear()
 
-    common.run(job, perform, describe, applicable, finish=close)
+    common.run(job, common.http_perform(job, request, close), describe, applicable, finish=close)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,6 @@ def main():
     session.verify = job.ca_file if job.tls_verify else False
     session.max_redirects = job.options.get("max_redirects", session.max_redirects)
     session.headers.update(job.options.get("headers", {}))
-    last = None
 
     def request(op, a, timeout):
         method = common.http_method(op, a)
@@ -77,25 +76,10 @@ def main():
                                   [h.status_code for h in r.history], session.cookies.get_dict())
         if a.get("stream"):
             out["chunks"] = len(chunks)
-        return out, r
+        return out
 
-    def perform(step):
-        nonlocal last
-        op, a = step["op"], job.expand(step.get("args", {}))
-        if op in common.REQUEST_OPS:
-            last = None
-            out, last = request(op, a, a.get("timeout_ms", step.get("timeout_ms", job.options.get("timeout_ms", 2000))) / 1000.0)
-            return out
-        if op == "raise_for_status":
-            if last is not None:
-                last.raise_for_status()
-            return {}
-        if op == "close":
-            session.close()
-            return {}
-        raise common.NotApplicable("the requests adapter has no op " + op)
-
-    common.run(job, perform, describe, applicable, finish=session.close)
+    common.run(job, common.http_perform(job, request, session.close), describe, applicable,
+               finish=session.close)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,6 @@ def main():
         urllib.request.HTTPSHandler(context=job.tls_context()),
         urllib.request.HTTPCookieProcessor(jar), redirects,
         urllib.request.HTTPBasicAuthHandler(passwords))
-    last = None
 
     def request(op, a, timeout):
         method = common.http_method(op, a)
@@ -96,20 +95,7 @@ def main():
         return common.http_outcome(resp.status, resp.reason, resp.headers.items(), resp.geturl(), data,
                                    redirects.history, {c.name: c.value for c in jar})
 
-    def perform(step):
-        nonlocal last
-        op, a = step["op"], job.expand(step.get("args", {}))
-        if op in common.REQUEST_OPS:
-            last = None
-            last = request(op, a, a.get("timeout_ms", step.get("timeout_ms", job.options.get("timeout_ms", 2000))) / 1000.0)
-            return last
-        if op == "raise_for_status":
-            return common.raise_for_status(last)
-        if op == "close":
-            return {}
-        raise common.NotApplicable("the urllib adapter has no op " + op)
-
-    common.run(job, perform, describe, applicable)
+    common.run(job, common.http_perform(job, request), describe, applicable)
 
 
 if __name__ == "__main__":
