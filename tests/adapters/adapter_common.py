@@ -98,14 +98,16 @@ def transport_error(exc, disconnected="disconnected", connect_failed="connect_fa
     return None
 
 
-def before_step(job, step, connect, connected):
+def before_step(job, step, connect, sock):
     """The vocabulary's connect, for line protocols: the op "connect" (TLS from args.tls, else
-    client_options.tls) returns its outcome; any other step connects first when `connected()` is
-    false, sets the step's deadline through `settimeout` and returns None (perform the step)."""
+    client_options.tls) returns its outcome; any other step connects first when `sock()` (the
+    library's socket) is None, gives the socket the step's deadline and returns None (perform
+    the step)."""
     if step["op"] == "connect":
         return connect(step.get("args", {}).get("tls", job.options.get("tls")))
-    if not connected():
+    if sock() is None:
         connect(job.options.get("tls"))
+    sock().settimeout(job.step_timeout(step))
     return None
 
 
@@ -215,6 +217,23 @@ def http_outcome(status, reason, headers, url, body, history=(), cookies=None):
             except ValueError:
                 pass
     return out
+
+
+def http_client_error(exc):
+    """The outcome of an exception from http.client (which urllib and requests read responses
+    with) or the transport under it."""
+    import http.client
+    # IncompleteRead with no expected length: a chunk size that is not hex (bad framing); with
+    # one, the connection ended before Content-Length octets came.
+    if isinstance(exc, http.client.IncompleteRead) and exc.expected is None:
+        return error_outcome("protocol_error", exc)
+    if isinstance(exc, (http.client.RemoteDisconnected, http.client.IncompleteRead)):
+        return error_outcome("connection_error", exc)
+    if isinstance(exc, http.client.HTTPException):
+        return error_outcome("protocol_error", exc)
+    if isinstance(exc, ValueError) and "url" in str(exc).lower():
+        return error_outcome("invalid_url", exc)
+    return error_outcome(transport_error(exc, "connection_error", "connection_error"), exc)
 
 
 def http_perform(job, request, close=None):

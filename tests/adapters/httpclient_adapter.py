@@ -24,20 +24,6 @@ def applicable(step):
     return None
 
 
-def describe(exc):
-    # IncompleteRead with no expected length: a chunk size that is not hex (bad framing); with
-    # one, the connection ended before Content-Length octets came.
-    if isinstance(exc, http.client.IncompleteRead) and exc.expected is None:
-        return common.error_outcome("protocol_error", exc)
-    if isinstance(exc, (http.client.RemoteDisconnected, http.client.IncompleteRead)):
-        return common.error_outcome("connection_error", exc)
-    if isinstance(exc, http.client.HTTPException):
-        return common.error_outcome("protocol_error", exc)
-    if isinstance(exc, ValueError) and "URL" in str(exc):
-        return common.error_outcome("invalid_url", exc)
-    return common.error_outcome(common.transport_error(exc, "connection_error", "connection_error"), exc)
-
-
 def main():
     job = common.load()
     context = job.tls_context()
@@ -86,7 +72,8 @@ def main():
             conn.close()
         connections.clear()
 
-    common.run(job, common.http_perform(job, request, close), describe, applicable, finish=close)
+    common.run(job, common.http_perform(job, request, close), common.http_client_error, applicable,
+               finish=close)
 
 
 if __name__ == "__main__":

@@ -108,11 +108,10 @@ def main():
         return overview(client.xover(start, end if "-" in str(a["range"]) else start)[1])
 
     def perform(step):
-        greeting = common.before_step(job, step, connect, lambda: client is not None)
+        greeting = common.before_step(job, step, connect, lambda: client and client.sock)
         if greeting is not None:
             return greeting
         op, a = step["op"], step.get("args", {})
-        client.sock.settimeout(job.step_timeout(step))
         if op == "capabilities":
             return {"capabilities": {k.upper(): " ".join(v) for k, v in client.getcapabilities().items()}}
         if op == "group":

@@ -76,11 +76,10 @@ def main():
         return status(client.getwelcome())
 
     def perform(step):
-        greeting = common.before_step(job, step, connect, lambda: client is not None)
+        greeting = common.before_step(job, step, connect, lambda: client and client.sock)
         if greeting is not None:
             return greeting
         op, a = step["op"], step.get("args", {})
-        client.sock.settimeout(job.step_timeout(step))
         if op == "capa":
             return {"capabilities": {k.upper(): " ".join(v) for k, v in client.capa().items()}}
         if op == "stat":

@@ -8,7 +8,6 @@ per step (the contract in scenarios/README.md). An HTTPError is a response here 
 data). Not applicable: multipart uploads and 100-continue (urllib has neither); a 307/308 to a
 request other than GET/HEAD, which urllib declines to follow (RFC 9110 lets it).
 """
-import http.client
 import http.cookiejar
 import urllib.error
 import urllib.request
@@ -46,15 +45,7 @@ def describe(exc):
         return common.error_outcome("too_many_redirects", exc)
     if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
         exc = exc.reason if isinstance(exc.reason, BaseException) else exc
-    if isinstance(exc, http.client.IncompleteRead) and exc.expected is None:
-        return common.error_outcome("protocol_error", exc)
-    if isinstance(exc, (http.client.RemoteDisconnected, http.client.IncompleteRead)):
-        return common.error_outcome("connection_error", exc)
-    if isinstance(exc, http.client.HTTPException):
-        return common.error_outcome("protocol_error", exc)
-    if isinstance(exc, ValueError) and "url" in str(exc).lower():
-        return common.error_outcome("invalid_url", exc)
-    return common.error_outcome(common.transport_error(exc, "connection_error", "connection_error"), exc)
+    return common.http_client_error(exc)
 
 
 def main():
