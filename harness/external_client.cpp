@@ -40,13 +40,15 @@ external_run run_external_client(const std::string& command_template, const scen
   const std::string ca_file = unique_name(work_dir, scen.id, "-ca.pem");
   {
     std::ofstream(ca_file) << ep.ca_pem;
-    nlohmann::json doc = {{"scenario", scen.id},
-                          {"protocol", scen.protocol},
-                          {"host", ep.host},
-                          {"port", ep.port},
-                          {"ca_file", ca_file},
-                          {"options", scen.client_options},
-                          {"steps", nlohmann::json::array()}};
+    nlohmann::json doc = {
+        {"scenario", scen.id},
+        {"protocol", scen.protocol},
+        {"host", ep.host},
+        {"port", ep.port},
+        {"ca_file", ca_file},
+        {"options", scen.client_options},
+        {"server_tls", scen.server.is_object() ? scen.server.value("tls", "") : ""},
+        {"steps", nlohmann::json::array()}};
     for (const auto& st : scen.client) {
       nlohmann::json step = {{"op", st.op}, {"args", st.args}};
       if (st.timeout) step["timeout_ms"] = st.timeout->count();

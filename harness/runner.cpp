@@ -95,6 +95,13 @@ void run_external(const scenario& scen, const endpoint& ep, const run_options& o
     sr.expect = step.expect;
     if (i < run.outcomes.size()) {
       sr.outcome = run.outcomes[i];
+      if (sr.outcome.is_object() && sr.outcome.contains("not_applicable")) {
+        const json& why = sr.outcome["not_applicable"];
+        result.not_applicable = why.is_string() ? why.get<std::string>() : why.dump();
+        if (result.not_applicable.empty()) result.not_applicable = "(no reason given)";
+        result.steps.push_back(std::move(sr));
+        return;  // the steps after it were not performed
+      }
     } else {
       sr.outcome = {{"error", "not_reported"},
                     {"message", "the external client reported no outcome"}};
@@ -194,6 +201,12 @@ void judge(scenario_result& result, const scenario* scen) {
       v = worst(v, r.rule->lvl == level::must ? verdict::fail : verdict::warn);
   }
   result.final = worst(result.final, v);
+  // The client could not express a step: nothing it did says pass or fail. A harness ERROR
+  // still stands (the fake server or the scenario is at fault whatever the client).
+  if (!result.not_applicable.empty() && result.final != verdict::error) {
+    result.final = verdict::not_applicable;
+    result.problems = {"not applicable: " + result.not_applicable};
+  }
 }
 
 namespace {

@@ -21,7 +21,7 @@ std::string verdict_word(verdict v, bool color) {
   const std::string_view word = ph::to_string(v);
   std::string out(word);
   if (color) {
-    static constexpr std::string_view codes[] = {"32", "33", "31", "35"};  // by verdict
+    static constexpr std::string_view codes[] = {"32", "33", "31", "35", "36"};  // by verdict
     out = fmt::format("\033[1;{}m{}\033[0m", codes[static_cast<std::size_t>(v)], word);
   }
   out.append(word.size() < 5 ? 5 - word.size() : 0, ' ');
@@ -64,18 +64,20 @@ std::string console_line(const ph::scenario_result& result, const render_options
 }
 
 std::string console_summary(const std::vector<ph::scenario_result>& results, const run_info& info) {
-  std::array<std::size_t, 4> counts{};
+  std::array<std::size_t, ph::verdict_kinds> counts{};
   for (const auto& r : results)
     ++counts[static_cast<std::size_t>(r.final)];
   const double seconds = static_cast<double>(info.wall_time.count()) / 1e6;
-  std::string out = fmt::format("{} scenario{}: {} PASS, {} WARN, {} FAIL, {} ERROR in {:.3f} s",
-                                results.size(), results.size() == 1 ? "" : "s", counts[0],
-                                counts[1], counts[2], counts[3], seconds);
+  std::string out =
+      fmt::format("{} scenario{}: {} PASS, {} WARN, {} FAIL, {} ERROR", results.size(),
+                  results.size() == 1 ? "" : "s", counts[0], counts[1], counts[2], counts[3]);
+  if (counts[4] > 0) out += fmt::format(", {} N/A", counts[4]);
+  out += fmt::format(" in {:.3f} s", seconds);
   if (seconds > 0)
     out += fmt::format(" ({:.1f} scenarios/s, -j {})",
                        static_cast<double>(results.size()) / seconds, info.jobs);
   out += '\n';
-  for (verdict v : {verdict::error, verdict::fail, verdict::warn})
+  for (verdict v : {verdict::error, verdict::fail, verdict::warn, verdict::not_applicable})
     for (const auto& r : results)
       if (r.final == v) out += fmt::format("  {:<5} {}\n", ph::to_string(v), r.id);
   return out;

@@ -22,6 +22,7 @@ long long whole_ms(std::chrono::microseconds d) {
 }
 
 std::string_view status_of(verdict v) {
+  if (v == verdict::not_applicable) return "skipped";
   return v == verdict::pass || v == verdict::warn ? "passed" : "failed";
 }
 
@@ -105,11 +106,12 @@ long long epoch_ms(std::string_view s) {
 
 json ctrf_report(const std::vector<ph::scenario_result>& results, const run_info& info,
                  const render_options& options) {
-  std::size_t passed = 0, failed = 0, warn = 0, error = 0;
+  std::size_t passed = 0, failed = 0, skipped = 0, warn = 0, error = 0;
   std::set<std::string> suites;
   json tests = json::array();
   for (const auto& r : results) {
-    (status_of(r.final) == "passed" ? passed : failed) += 1;
+    const std::string_view status = status_of(r.final);
+    (status == "passed" ? passed : status == "skipped" ? skipped : failed) += 1;
     if (r.final == verdict::warn) ++warn;
     if (r.final == verdict::error) ++error;
     suites.insert(r.protocol);
@@ -122,7 +124,7 @@ json ctrf_report(const std::vector<ph::scenario_result>& results, const run_info
   json summary = {{"tests", results.size()},
                   {"passed", passed},
                   {"failed", failed},
-                  {"skipped", 0},
+                  {"skipped", skipped},
                   {"pending", 0},
                   {"other", 0},
                   {"suites", suites.size()},

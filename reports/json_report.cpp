@@ -166,6 +166,7 @@ json scenario_json(const ph::scenario_result& r, const render_options& options) 
     out["first_divergence"] = std::move(jd);
   }
   if (!r.client_log.empty()) put_bytes(out, text(r.client_log), "client_log", "client_log_base64");
+  if (!r.not_applicable.empty()) out["not_applicable"] = text(r.not_applicable);
   return out;
 }
 
@@ -183,8 +184,8 @@ json run_json(const run_info& info) {
 json verdict_counts(const std::vector<ph::scenario_result>& results) {
   json counts = {{"total", results.size()}, {"PASS", 0}, {"WARN", 0}, {"FAIL", 0}, {"ERROR", 0}};
   for (const auto& r : results) {
-    auto& n = counts[std::string(ph::to_string(r.final))];
-    n = n.get<std::size_t>() + 1;
+    auto& n = counts[std::string(ph::to_string(r.final))];  // "N/A" only when there is one
+    n = n.is_null() ? 1 : n.get<std::size_t>() + 1;
   }
   return counts;
 }

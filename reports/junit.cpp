@@ -116,6 +116,9 @@ void write_testcase(std::string& out, const scenario_result& r, const render_opt
                              section("Client steps not as expected", f.steps());
     out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
                        xml_escape(message, true), xml_escape(type, true), xml_escape(body));
+  } else if (r.final == verdict::not_applicable) {
+    out += fmt::format("      <skipped message=\"{}\"/>\n",
+                       xml_escape(visible(f.clean("not applicable: " + r.not_applicable)), true));
   } else if (r.final == verdict::error) {
     if (!r.problems.empty()) message = visible(f.clean(r.problems.front()));
     out += fmt::format("      <error message=\"{}\" type=\"error\">{}</error>\n",
@@ -164,9 +167,10 @@ std::string junit_document(const std::vector<scenario_result>& results, const ru
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
       "<testsuites name=\"protoharness\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
-      "skipped=\"0\" time=\"{}\" timestamp=\"{}\">\n",
+      "skipped=\"{}\" time=\"{}\" timestamp=\"{}\">\n",
       results.size(), count(nullptr, verdict::fail), count(nullptr, verdict::error),
-      seconds(info.wall_time), xml_escape(info.started_at, true));
+      count(nullptr, verdict::not_applicable), seconds(info.wall_time),
+      xml_escape(info.started_at, true));
   for (const auto& protocol : protocols) {
     std::size_t tests = 0;
     std::chrono::microseconds time{0};
@@ -177,10 +181,10 @@ std::string junit_document(const std::vector<scenario_result>& results, const ru
       }
     out += fmt::format(
         "  <testsuite name=\"protoharness.{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
-        "skipped=\"0\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\">\n",
+        "skipped=\"{}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\">\n",
         xml_escape(protocol, true), tests, count(&protocol, verdict::fail),
-        count(&protocol, verdict::error), seconds(time), xml_escape(info.started_at, true),
-        xml_escape(info.hostname, true));
+        count(&protocol, verdict::error), count(&protocol, verdict::not_applicable), seconds(time),
+        xml_escape(info.started_at, true), xml_escape(info.hostname, true));
     out += "    <properties>\n";
     out += fmt::format("      <property name=\"tool_version\" value=\"{}\"/>\n",
                        xml_escape(info.tool_version, true));

@@ -89,8 +89,8 @@ std::string markdown_escape(std::string_view text) {
 
 std::string markdown_summary(const std::vector<ph::scenario_result>& results, const run_info& info,
                              const render_options& options, const markdown_options& md) {
-  std::array<std::size_t, 4> counts{};
-  std::map<std::string, std::array<std::size_t, 4>> by_protocol;
+  std::array<std::size_t, ph::verdict_kinds> counts{};
+  std::map<std::string, std::array<std::size_t, ph::verdict_kinds>> by_protocol;
   for (const auto& r : results) {
     ++counts[static_cast<std::size_t>(r.final)];
     ++by_protocol[r.protocol.empty() ? "unknown" : r.protocol][static_cast<std::size_t>(r.final)];
@@ -132,6 +132,7 @@ std::string markdown_summary(const std::vector<ph::scenario_result>& results, co
   };
   section("Failing", {verdict::fail, verdict::error});
   section("Warnings", {verdict::warn});
+  section("Not applicable (the client cannot express a step)", {verdict::not_applicable});
   out += fmt::format(
       "Full report: [{}]({}) (transcripts side by side, rule findings at their bytes); also "
       "junit.xml, ctrf.json, report.json.\n",

@@ -44,7 +44,7 @@ constexpr event_kind event_kinds[] = {
 constexpr ph::outcome outcomes[] = {ph::outcome::pass, ph::outcome::fail,
                                     ph::outcome::not_applicable};
 constexpr ph::verdict verdicts[] = {ph::verdict::pass, ph::verdict::warn, ph::verdict::fail,
-                                    ph::verdict::error};
+                                    ph::verdict::error, ph::verdict::not_applicable};
 constexpr ph::script_read reads[] = {ph::script_read::none, ph::script_read::line,
                                      ph::script_read::block};
 
@@ -138,6 +138,7 @@ ph::scenario_result result_of(const json& j, const rule_lookup& find_rule) {
   for (const auto& jt : j.value("transcripts", json::array()))
     r.connections.push_back(transcript_of(jt));
   r.client_log = bytes_of(j, "client_log", "client_log_base64");
+  r.not_applicable = j.value("not_applicable", "");
   return r;
 }
 

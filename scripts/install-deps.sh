@@ -11,13 +11,14 @@ set -euo pipefail
 
 # dpkg-dev: dpkg-shlibdeps, which fills the Depends of `cpack -G DEB` (tests/package);
 # help2man: the man page, from the CLI's own help (cmake/man.cmake); groff-base: cli/man-page
-# reads it back; file: cpack's Depends (dpkg-shlibdeps) needs it to find the binaries.
+# reads it back; file: cpack's Depends (dpkg-shlibdeps) needs it to find the binaries;
+# python3-requests: tests/adapters/requests_adapter.py.
 packages=(
   build-essential cmake ninja-build ccache pkg-config dpkg-dev
   libboost1.81-dev libssl-dev openssl
   libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 curl lftp clang-format help2man groff-base file
+  python3 python3-requests curl lftp clang-format help2man groff-base file
 )
 [ "${1:-}" = "--coverage" ] && packages+=(gcovr clang-16 llvm-16 libclang-rt-16-dev)
 # The fuzz build only (PH_FUZZ): the compiler, libclang_rt.fuzzer*.a, asan and ubsan, and `ip`

@@ -40,6 +40,8 @@ std::string_view to_string(verdict v) {
       return "FAIL";
     case verdict::error:
       return "ERROR";
+    case verdict::not_applicable:
+      return "N/A";
   }
   return "?";
 }

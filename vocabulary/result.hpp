@@ -65,7 +65,11 @@ struct step_result {
   std::chrono::microseconds elapsed{0};
 };
 
-enum class verdict : std::uint8_t { pass, warn, fail, error };
+// not_applicable ("N/A"): the client under test cannot express a step of the scenario (an
+// external client said so), so it was neither passed nor failed. It is set by the judge, never
+// reached through worst(); reports count it apart (JUnit: skipped) and it fails no run.
+enum class verdict : std::uint8_t { pass, warn, fail, error, not_applicable };
+inline constexpr std::size_t verdict_kinds = 5;
 
 std::string_view to_string(verdict v);
 verdict worst(verdict a, verdict b);
@@ -87,7 +91,8 @@ struct scenario_result {
   // (harness/protocols.cpp). Not in report.json: merge sets it again from the registry.
   redaction_forms redaction;
   std::chrono::microseconds duration{0};
-  std::string client_log;  // stderr of an external client, if any
+  std::string client_log;      // stderr of an external client, if any
+  std::string not_applicable;  // why the client could not run the scenario (verdict N/A)
 };
 
 }  // namespace ph
