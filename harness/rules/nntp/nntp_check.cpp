@@ -62,6 +62,13 @@ int article_event(const session& s, const article& a, std::size_t at) {
   return a.command >= 0 ? s.turns[static_cast<std::size_t>(a.command)].last_event : -1;
 }
 
+bool sent_before_response(const session& s, int i, int next) {
+  const response* r = s.response_to(at(s, i));
+  const bool status_done = r != nullptr && (r->complete || r->multiline);
+  if (status_done) return at(s, next).first_event <= r->status_event;
+  return !at(s, next).is("QUIT");  // gave up waiting
+}
+
 std::string name_of(const turn& t) {
   switch (t.kind) {
     case turn_kind::command:

@@ -15,7 +15,7 @@
 
 namespace ph::harness::rules::pop3 {
 
-using check_fn = void (*)(const session& s, const context& ctx, findings& f);
+using check_fn = check_function<session>;
 
 // --- lexical helpers (the judge's own; nothing shared with clients/ or fakeservers/) -----
 
@@ -34,22 +34,9 @@ std::string name_of(const turn& t);
 
 // --- checks, in catalogue order ----------------------------------------------------------
 
-void check_crlf(const session&, const context&, findings&);
-void check_cmd_syntax(const session&, const context&, findings&);
-void check_cmd_len(const session&, const context&, findings&);
-void check_arg_inject(const session&, const context&, findings&);
-void check_greeting(const session&, const context&, findings&);
-void check_lockstep(const session&, const context&, findings&);
-void check_state(const session&, const context&, findings&);
-void check_user_pass(const session&, const context&, findings&);
-void check_apop(const session&, const context&, findings&);
-void check_deleted(const session&, const context&, findings&);
-void check_args(const session&, const context&, findings&);
-void check_quit_update(const session&, const context&, findings&);
-void check_stls_wait(const session&, const context&, findings&);
-void check_stls_reset(const session&, const context&, findings&);
-void check_cleartext(const session&, const context&, findings&);
-void check_auth_ir(const session&, const context&, findings&);
-void check_auth_plain_fmt(const session&, const context&, findings&);
+check_fn check_crlf, check_cmd_syntax, check_cmd_len, check_arg_inject, check_greeting,
+    check_lockstep, check_state, check_user_pass, check_apop, check_deleted, check_args,
+    check_quit_update, check_stls_wait, check_stls_reset, check_cleartext, check_auth_ir,
+    check_auth_plain_fmt;
 
 }  // namespace ph::harness::rules::pop3
