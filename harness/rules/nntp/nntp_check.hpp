@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/rules/catalogue.hpp"
+#include "harness/rules/message_header.hpp"
 #include "harness/rules/nntp/nntp_session.hpp"
 #include "harness/rules/rule.hpp"
 
@@ -29,14 +30,9 @@ void check_starttls_wait(const session& s, int i, findings& f);
 // RFC 3977 §3.6, RFC 5536 §3.1.3: "<" id ">" of 3-250 printable octets, ">" only at the
 // end; `need_at` also demands the id-left "@" id-right form of RFC 5536.
 bool valid_message_id(std::string_view id, bool need_at);
-// One header field of an article: name, content (unfolded, leading SP removed), and the
-// offset of its first line in the article text.
-struct header_field {
-  std::string name;
-  std::string value;
-  std::size_t offset = 0;
-};
-// The header fields of an article's text (up to the first empty line).
+// The header fields of an article's text (up to the first empty line); lines that are not
+// fields are passed over (NNTP-ARTICLE-SHAPE judges them). A field's content is
+// unfolded(body) (message_header.hpp).
 std::vector<header_field> header_fields(std::string_view text);
 // The event holding byte `at` of an article's un-stuffed text (approximate under stuffing).
 int article_event(const session& s, const article& a, std::size_t at);

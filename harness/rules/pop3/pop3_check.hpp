@@ -25,10 +25,8 @@ using lexical::is_base64;
 using lexical::is_utf8;
 // RFC 1321 MD5 of `data` as 32 lower-case hex digits (for RFC 1939 §7 APOP).
 std::string md5_hex(std::string_view data);
-// A decimal number without sign that fits in 31 bits; nullopt otherwise.
-std::optional<long> parse_number(std::string_view s);
-// Splits at single spaces (empty words kept, so "a  b" yields an empty middle word).
-std::vector<std::string_view> split_sp(std::string_view s);
+using lexical::number;
+using lexical::split;
 // "VERB" or a description for AUTH responses, for messages.
 std::string name_of(const turn& t);
 

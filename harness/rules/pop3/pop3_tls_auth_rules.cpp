@@ -129,7 +129,7 @@ void check_apop(const session& s, const context& ctx, findings& f) {
       f.fail("APOP but the greeting carries no <timestamp>", t.first_event, t.raw);
       continue;
     }
-    const auto words = split_sp(t.arg);
+    const auto words = split(t.arg, ' ');
     if (words.size() != 2 || words[0].empty()) {
       f.fail("APOP takes a name and a digest", t.first_event, t.raw);
       continue;
