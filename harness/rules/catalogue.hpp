@@ -44,6 +44,11 @@ class findings {
 inline constexpr level must = level::must;
 inline constexpr level should = level::should;
 
+// What a catalogue row's check is: it judges one parsed connection into `f`. A protocol's
+// *_check.hpp declares its checks with it (`check_fn check_crlf, check_quit;`).
+template <class Session>
+using check_function = void(const Session& s, const context& ctx, findings& f);
+
 // One catalogue row (rfc-rules.md). `weak` marks rows whose level mixes MUST and SHOULD
 // parts: breaks of the SHOULD part are reported at level::should.
 template <class Session>
@@ -53,7 +58,7 @@ struct catalogue_row {
   level lvl;
   std::string_view level_text;
   std::string_view summary;
-  void (*check)(const Session& s, const context& ctx, findings& f);
+  check_function<Session>* check;
   bool weak = false;  // the row mixes levels: fail_weak() reports its SHOULD part
 };
 
@@ -85,7 +90,7 @@ class catalogue_rule final : public rule {
  private:
   rule_info info_;
   rule_info weak_;
-  void (*check_)(const Session&, const context&, findings&);
+  check_function<Session>* check_;
   bool has_weak_;
 };
 

@@ -1,5 +1,6 @@
 #include "harness/rules/lexical.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace ph::harness::rules::lexical {
@@ -95,6 +96,64 @@ std::size_t find_ctl(std::string_view s) {
     if (c < 0x20 || c == 0x7f) return i;
   }
   return npos;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
+}
+
+std::optional<long> number(std::string_view s, std::size_t max_digits) {
+  if (!all_digits(s) || s.size() > max_digits) return std::nullopt;
+  long n = 0;
+  for (char c : s)
+    n = n * 10 + (c - '0');
+  return n;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_wsp(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_wsp(s.back()))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t at = s.find(sep, pos);
+    out.push_back(s.substr(pos, at == npos ? npos : at - pos));
+    if (at == npos) break;
+    pos = at + 1;
+  }
+  return out;
+}
+
+std::vector<std::string_view> words(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    while (pos < s.size() && is_wsp(s[pos]))
+      ++pos;
+    const std::size_t start = pos;
+    while (pos < s.size() && !is_wsp(s[pos]))
+      ++pos;
+    if (pos > start) out.push_back(s.substr(start, pos - start));
+  }
+  return out;
+}
+
+std::vector<std::string_view> crlf_lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t e = text.find("\r\n", pos);
+    out.push_back(text.substr(pos, e == npos ? npos : e - pos));
+    if (e == npos) break;
+    pos = e + 2;
+  }
+  return out;
 }
 
 }  // namespace ph::harness::rules::lexical

@@ -21,10 +21,6 @@ int event_at(const event_map& map, std::size_t offset) {
   return std::prev(it)->second;
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 int code_of(std::string_view line) {
   if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2])) return 0;
   return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/rules/lexical.hpp"
 #include "vocabulary/ascii.hpp"
 #include "vocabulary/transcript.hpp"
 
@@ -38,10 +39,10 @@ int event_at(const event_map& map, std::size_t offset);
 
 // --- ASCII helpers ----------------------------------------------------------------------
 
+using lexical::is_digit;
 using ph::ascii::iequals;
 using ph::ascii::starts_with_ci;
 using ph::ascii::upper;
-bool is_digit(char c);
 // The three leading digits of `line` as a number; 0 when it does not start with three.
 int code_of(std::string_view line);
 

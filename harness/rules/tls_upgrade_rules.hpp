@@ -5,22 +5,27 @@
 // handshake, not going on in plaintext when it failed, passwords only inside TLS (RFC 4616
 // §5), and the SASL AUTH exchange's encoding (initial response, continuations, PLAIN).
 //
-// A protocol instantiates the checks with a traits type P that says how its session reads:
+// A protocol instantiates the checks with a traits type P (usually derived from
+// upgrade::traits<session, turn, caps>, which supplies the first four below) that says how
+// its session reads:
 //   using session_t, turn_t, caps_t;              its session, turn and capability list
-//   static const wording words;                   its messages (see below)
 //   static const turn_t& at(const session_t&, int);
+//   static bool is_command(const turn_t&);
+//   static std::string password_mechanism(const session_t&, const turn_t&);  PLAIN/LOGIN
+//   static const wording words;                   its messages (see below)
 //   static bool is_upgrade(const turn_t&);        STARTTLS, STLS, AUTH TLS, ...
 //   static int upgrade_answer(const session_t&, const turn_t&);  1 yes, 0 no, -1 none came
 //   static bool sent_early(const session_t&, int);  sent before the awaited answer was whole
 //   static std::string name(const turn_t&);      the turn's name for messages
-//   static bool is_command(const turn_t&);
 //   static const caps_t* caps_for(const session_t&, int);  capabilities in force
 //   static bool is_refresh(const turn_t&);        asks for capabilities again (EHLO, CAPA)
 //   static void stale_use(const session_t&, int, const caps_t* pre, const caps_t* post,
 //                         findings&);             a turn relying on pre-TLS capabilities
 //   static bool pipelined(const session_t&, int); sent early without the protocol's leave
-//   static std::string password_mechanism(const session_t&, const turn_t&);  PLAIN/LOGIN
-//   static bool is_clear_password(const turn_t&); PASS and its like ("" mechanism)
+//   static std::size_t clear_password(const turn_t&);  PASS and its like: the bytes before
+//                                                 the secret (kept as evidence), 0 for others
+//   static bool offers_upgrade(const session_t&, const turn_t&);  the capabilities in force
+//                                                 when the turn was sent offer the upgrade
 // and, for the AUTH checks, a session with `auths` (command, mechanism,
 // has_initial_response, initial_response, responses) and turns with first_event, raw and
 // line().
@@ -30,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -38,7 +44,8 @@
 
 namespace ph::harness::rules::upgrade {
 
-// A protocol's messages; "{}" stands for the turn's name or the mechanism.
+// A protocol's messages; "{}" stands for the turn's name or the mechanism. An empty
+// password message: the protocol does not judge that case.
 struct wording {
   std::string_view early_bytes;            // bytes after the upgrade command, before its answer
   std::string_view plaintext;              // plaintext instead of a ClientHello
@@ -48,37 +55,68 @@ struct wording {
   std::string_view stale_pipelining;       // pipelined on the pre-TLS PIPELINING
   std::string_view password_without_tls;   // "{}": the mechanism
   std::string_view password_after_failed;  // a clear password after the upgrade was refused
+  std::string_view password_when_offered;  // a clear password though the upgrade was offered
+};
+
+// What every line protocol's traits share: its types, turn i, whether a turn is a command,
+// and the password mechanism (PLAIN, LOGIN) an AUTH turn starts, from the session's
+// `auths` and the turns' `auth` index (a protocol without them defines its own).
+template <class Session, class Turn, class Caps>
+struct traits {
+  using session_t = Session;
+  using turn_t = Turn;
+  using caps_t = Caps;
+  static const Turn& at(const Session& s, int i) { return s.turns[static_cast<std::size_t>(i)]; }
+  static bool is_command(const Turn& t) {
+    return t.kind == std::remove_cv_t<decltype(t.kind)>::command;
+  }
+  static std::string password_mechanism(const Session& s, const Turn& t) {
+    if (!t.is("AUTH") || t.auth < 0) return {};
+    const std::string& m = s.auths[static_cast<std::size_t>(t.auth)].mechanism;
+    return m == "PLAIN" || m == "LOGIN" ? m : std::string{};
+  }
 };
 
 inline std::string with_name(std::string_view pattern, std::string_view name) {
   return fmt::format(fmt::runtime(pattern), name);
 }
 
-// Nothing after the upgrade command until its answer; after yes, a TLS ClientHello and
-// never plaintext.
+// Which parts of the upgrade wait a rule judges.
+struct wait_parts {
+  bool early = true;        // bytes or a command sent before the answer
+  bool plaintext = true;    // plaintext in place of a ClientHello after yes
+  bool unanswered = false;  // ...also after an upgrade command no answer came to
+};
+
+// Turn i, when it is the upgrade command: nothing after it until its answer; after yes, a
+// TLS ClientHello and never plaintext.
 template <class P>
-void check_upgrade_wait(const typename P::session_t& s, findings& f) {
-  for (std::size_t n = 0; n < s.turns.size(); ++n) {
-    const int i = static_cast<int>(n);
-    const auto& t = P::at(s, i);
-    if (!P::is_upgrade(t)) continue;
-    f.applied();
-    const int answer = P::upgrade_answer(s, t);
-    if (answer < 0) continue;
-    if (answer > 0) {
-      for (const auto& b : s.tls) {
-        if (b.command != i) continue;
-        if (!b.early_bytes.empty())
-          f.fail(std::string(P::words.early_bytes), b.early_event, b.early_bytes);
-        if (!b.plaintext.empty())
-          f.fail(std::string(P::words.plaintext), b.plaintext_event, b.plaintext);
-      }
-      continue;
+void check_upgrade_turn(const typename P::session_t& s, int i, findings& f, wait_parts parts) {
+  const auto& t = P::at(s, i);
+  if (!P::is_upgrade(t)) return;
+  f.applied();
+  const int answer = P::upgrade_answer(s, t);
+  if (answer > 0) {
+    for (const auto& b : s.tls) {
+      if (b.command != i) continue;
+      if (parts.early && !b.early_bytes.empty())
+        f.fail(std::string(P::words.early_bytes), b.early_event, b.early_bytes);
+      if (parts.plaintext && !b.plaintext.empty())
+        f.fail(std::string(P::words.plaintext), b.plaintext_event, b.plaintext);
     }
-    if (n + 1 < s.turns.size() && P::at(s, i + 1).segment == t.segment && P::sent_early(s, i + 1))
-      f.fail(with_name(P::words.early_command, P::name(P::at(s, i + 1))),
-             P::at(s, i + 1).first_event, P::at(s, i + 1).raw);
+    return;
   }
+  if (!parts.early || (answer < 0 && !parts.unanswered)) return;
+  const std::size_t next = static_cast<std::size_t>(i) + 1;
+  if (next < s.turns.size() && P::at(s, i + 1).segment == t.segment && P::sent_early(s, i + 1))
+    f.fail(with_name(P::words.early_command, P::name(P::at(s, i + 1))), P::at(s, i + 1).first_event,
+           P::at(s, i + 1).raw);
+}
+
+template <class P>
+void check_upgrade_wait(const typename P::session_t& s, findings& f, wait_parts parts = {}) {
+  for (std::size_t n = 0; n < s.turns.size(); ++n)
+    check_upgrade_turn<P>(s, static_cast<int>(n), f, parts);
 }
 
 // How a protocol reports client bytes after a failed handshake.
@@ -139,24 +177,31 @@ void check_upgrade_reset(const typename P::session_t& s, findings& f) {
 }
 
 // Password mechanisms (PLAIN, LOGIN) SHOULD NOT run without TLS (RFC 4616 §5), nor a clear
-// password follow a refused upgrade (RFC 2595 §2.2). Whether the client was configured to
-// require TLS is not in the transcript, so both are SHOULD-level findings.
+// password follow a refused upgrade (RFC 2595 §2.2) or, where the protocol says so, an
+// upgrade the server offered (RFC 4643 §2.3.2). Whether the client was configured to require
+// TLS is not in the transcript, so these are SHOULD-level findings.
 template <class P>
 void check_password_cleartext(const typename P::session_t& s, findings& f) {
   bool upgrade_refused = false;
+  bool upgrade_offered = false;
   for (std::size_t n = 0; n < s.turns.size(); ++n) {
     const auto& t = P::at(s, static_cast<int>(n));
     const bool in_tls = s.segments[static_cast<std::size_t>(t.segment)].tls;
     if (P::is_upgrade(t) && P::upgrade_answer(s, t) == 0) upgrade_refused = true;
+    if (P::offers_upgrade(s, t)) upgrade_offered = true;
     const std::string mech = P::password_mechanism(s, t);
-    const bool clear = P::is_clear_password(t);
-    if (!mech.empty() || clear) f.applied();
+    const std::size_t clear = P::clear_password(t);
+    if (!mech.empty() || clear > 0) f.applied();
     if (in_tls) continue;
     if (!mech.empty())
       f.fail_weak(with_name(P::words.password_without_tls, mech), t.first_event,
                   t.raw.substr(0, 12));
-    else if (clear && upgrade_refused)
-      f.fail_weak(std::string(P::words.password_after_failed), t.first_event, t.raw.substr(0, 5));
+    else if (clear > 0 && upgrade_refused && !P::words.password_after_failed.empty())
+      f.fail_weak(std::string(P::words.password_after_failed), t.first_event,
+                  t.raw.substr(0, clear));
+    else if (clear > 0 && upgrade_offered && !P::words.password_when_offered.empty())
+      f.fail_weak(std::string(P::words.password_when_offered), t.first_event,
+                  t.raw.substr(0, clear));
   }
 }
 

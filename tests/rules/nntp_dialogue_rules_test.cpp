@@ -53,6 +53,20 @@ TEST(NntpNopipe, BytesAfterStarttlsFail) {
   expect_fail(run("NNTP-NOPIPE", b.get()), "NNTP-NOPIPE", 1);
 }
 
+// The STARTTLS part runs on the cleartext / STARTTLS family: a command after a STARTTLS
+// that was never answered is judged too, and a QUIT then is giving up.
+TEST(NntpNopipe, CommandAfterUnansweredStarttlsFails) {
+  transcript_builder b;
+  b.server("200 ok\r\n").client("STARTTLS\r\nCAPABILITIES\r\n");
+  const auto r = run("NNTP-NOPIPE", b.get());
+  expect_fail(r, "NNTP-NOPIPE", 1);
+  EXPECT_NE(r.message.find("STARTTLS must end a pipeline but CAPABILITIES followed"),
+            std::string::npos);
+  transcript_builder quit;
+  quit.server("200 ok\r\n").client("STARTTLS\r\nQUIT\r\n");
+  expect_pass(run("NNTP-NOPIPE", quit.get()));
+}
+
 TEST(NntpNopipe, PipelinedReadCommandsAreAllowed) {
   transcript_builder b;
   b.server("200 ok\r\n").client("GROUP misc.test\r\nARTICLE 1\r\n");
@@ -269,6 +283,15 @@ TEST(NntpAuthClear, PassInClearWhenStarttlsOfferedFails) {
   expect_fail(r, "NNTP-AUTH-CLEAR", 5, level::should);
   ASSERT_FALSE(r.evidence.empty());
   EXPECT_EQ(r.evidence.front().excerpt.find("secret"), std::string::npos);
+}
+
+// RFC 4643 §2.3.2 is judged where STARTTLS was offered, not where it was refused.
+TEST(NntpAuthClear, PassAfterRefusedStarttlsWithoutOfferPasses) {
+  transcript_builder b;
+  b.server("200 ok\r\n").client("STARTTLS\r\n").server("502 no\r\n");
+  b.client("AUTHINFO USER u\r\n").server("381 more\r\n");
+  b.client("AUTHINFO PASS p\r\n").server("281 ok\r\n");
+  expect_pass(run("NNTP-AUTH-CLEAR", b.get()));
 }
 
 TEST(NntpAuthClear, PassInsideTlsPasses) {

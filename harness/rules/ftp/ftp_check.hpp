@@ -13,33 +13,14 @@
 
 namespace ph::harness::rules::ftp {
 
-using check_fn = void (*)(const session& s, const context& ctx, findings& f);
+using check_fn = check_function<session>;
 
 // --- checks, in catalogue order (rfc-rules.md §3) ------------------------------------------
 
-void check_crlf(const session&, const context&, findings&);
-void check_arg_nocrlf(const session&, const context&, findings&);
-void check_telnet(const session&, const context&, findings&);
-void check_greeting(const session&, const context&, findings&);
-void check_lockstep(const session&, const context&, findings&);
-void check_secondary(const session&, const context&, findings&);
-void check_user_pass(const session&, const context&, findings&);
-void check_type(const session&, const context&, findings&);
-void check_ascii_eol(const session&, const context&, findings&);
-void check_port(const session&, const context&, findings&);
-void check_eprt(const session&, const context&, findings&);
-void check_epsv_use(const session&, const context&, findings&);
-void check_epsv_all(const session&, const context&, findings&);
-void check_fresh_data(const session&, const context&, findings&);
-void check_rest(const session&, const context&, findings&);
-void check_rnfr_rnto(const session&, const context&, findings&);
-void check_size_type(const session&, const context&, findings&);
-void check_feat_use(const session&, const context&, findings&);
-void check_host_order(const session&, const context&, findings&);
-void check_auth_tls(const session&, const context&, findings&);
-void check_pbsz_prot(const session&, const context&, findings&);
-void check_data_tls_role(const session&, const context&, findings&);
-void check_abor(const session&, const context&, findings&);
-void check_cleartext(const session&, const context&, findings&);
+check_fn check_crlf, check_arg_nocrlf, check_telnet, check_greeting, check_lockstep,
+    check_secondary, check_user_pass, check_type, check_ascii_eol, check_port, check_eprt,
+    check_epsv_use, check_epsv_all, check_fresh_data, check_rest, check_rnfr_rnto, check_size_type,
+    check_feat_use, check_host_order, check_auth_tls, check_pbsz_prot, check_data_tls_role,
+    check_abor, check_cleartext;
 
 }  // namespace ph::harness::rules::ftp

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "harness/rules/ftp/ftp_check.hpp"
+#include "harness/rules/lexical.hpp"
 
 namespace ph::harness::rules::ftp {
 
@@ -12,32 +13,9 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-std::optional<long> number(std::string_view s, std::size_t max_digits) {
-  if (!all_digits(s) || s.size() > max_digits) return std::nullopt;
-  long n = 0;
-  for (char c : s)
-    n = n * 10 + (c - '0');
-  return n;
-}
-
-std::vector<std::string_view> split(std::string_view s, char d) {
-  std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t at = s.find(d, pos);
-    out.push_back(s.substr(pos, at == npos ? npos : at - pos));
-    if (at == npos) break;
-    pos = at + 1;
-  }
-  return out;
-}
+using lexical::all_digits;
+using lexical::number;
+using lexical::split;
 
 bool is_ipv4(std::string_view s) {
   const auto parts = split(s, '.');

@@ -13,7 +13,7 @@
 
 namespace ph::harness::rules::http {
 
-using check_fn = void (*)(const session& s, const context& ctx, findings& f);
+using check_fn = check_function<session>;
 
 // The requests that carry a request line (not only stray empty lines).
 bool is_message(const request& r);
@@ -28,34 +28,11 @@ std::string host_of(const request& r);
 
 // --- checks, in catalogue order ----------------------------------------------------------
 
-void check_crlf(const session&, const context&, findings&);
-void check_no_extra_crlf(const session&, const context&, findings&);
-void check_request_line(const session&, const context&, findings&);
-void check_target_chars(const session&, const context&, findings&);
-void check_origin_form(const session&, const context&, findings&);
-void check_host(const session&, const context&, findings&);
-void check_no_userinfo(const session&, const context&, findings&);
-void check_field_syntax(const session&, const context&, findings&);
-void check_dup_fields(const session&, const context&, findings&);
-void check_cl_te(const session&, const context&, findings&);
-void check_body_framed(const session&, const context&, findings&);
-void check_cl_exact(const session&, const context&, findings&);
-void check_chunked(const session&, const context&, findings&);
-void check_te_conn(const session&, const context&, findings&);
-void check_expect_100(const session&, const context&, findings&);
-void check_conn_close(const session&, const context&, findings&);
-void check_pipeline(const session&, const context&, findings&);
-void check_retry(const session&, const context&, findings&);
-void check_no_body_methods(const session&, const context&, findings&);
-void check_date(const session&, const context&, findings&);
-void check_referer(const session&, const context&, findings&);
-void check_redirect_method(const session&, const context&, findings&);
-void check_redirect_headers(const session&, const context&, findings&);
-void check_basic(const session&, const context&, findings&);
-void check_cookie_header(const session&, const context&, findings&);
-void check_cookie_scope(const session&, const context&, findings&);
-void check_form_parts(const session&, const context&, findings&);
-void check_form_boundary(const session&, const context&, findings&);
-void check_uri_encoding(const session&, const context&, findings&);
+check_fn check_crlf, check_no_extra_crlf, check_request_line, check_target_chars, check_origin_form,
+    check_host, check_no_userinfo, check_field_syntax, check_dup_fields, check_cl_te,
+    check_body_framed, check_cl_exact, check_chunked, check_te_conn, check_expect_100,
+    check_conn_close, check_pipeline, check_retry, check_no_body_methods, check_date, check_referer,
+    check_redirect_method, check_redirect_headers, check_basic, check_cookie_header,
+    check_cookie_scope, check_form_parts, check_form_boundary, check_uri_encoding;
 
 }  // namespace ph::harness::rules::http

@@ -45,9 +45,7 @@ void note_line_defects(const line& l, std::vector<line_defect>& out) {
   if (cr != npos) out.push_back({l.start + cr, "bare CR inside a line"});
 }
 
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
+using lexical::is_wsp;
 
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -172,9 +170,7 @@ body_result decode_chunked(std::string_view s, std::size_t pos, std::vector<line
   }
 }
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+using lexical::all_digits;
 
 std::vector<std::string> split_tokens(const std::vector<const field*>& fs) {
   std::vector<std::string> out;
@@ -226,15 +222,8 @@ framing frame_of(const std::vector<field>& fields, std::optional<std::uint64_t>&
 }
 
 void split_request_line(request& r) {
-  std::vector<std::string_view> parts;
-  std::string_view l = r.line;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t sp = l.find(' ', pos);
-    parts.push_back(l.substr(pos, sp == npos ? npos : sp - pos));
-    if (sp == npos) break;
-    pos = sp + 1;
-  }
+  const std::string_view l = r.line;
+  const std::vector<std::string_view> parts = lexical::split(l, ' ');
   r.line_parts = parts.size();
   r.method = parts.front();
   if (parts.size() >= 3) {
@@ -518,14 +507,6 @@ session parse_session(const transcript& t) {
   }
   parse_requests(s);
   parse_responses(s);
-  return s;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_wsp(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_wsp(s.back()))
-    s.remove_suffix(1);
   return s;
 }
 

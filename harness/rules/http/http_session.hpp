@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/rules/lexical.hpp"
 #include "harness/rules/line_session.hpp"
 #include "harness/rules/rule.hpp"  // excerpt()
 #include "vocabulary/transcript.hpp"
@@ -120,9 +121,9 @@ struct session {
 session parse_session(const transcript& t);
 
 // Case and string helpers the rules share.
+using lexical::trim;  // WSP on both sides
 using ph::ascii::lower;
 using rules::line::iequals;
-std::string_view trim(std::string_view s);
 // RFC 9110 §5.6.2 token.
 bool is_token(std::string_view s);
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "harness/rules/lexical.hpp"
 #include "harness/rules/nntp/nntp_check.hpp"
 
 namespace ph::harness::rules::nntp {
@@ -13,14 +14,10 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
+using lexical::is_digit;
+using lexical::is_wsp;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
+// `v` without leading and trailing WSP, CR and LF.
 std::string_view trim(std::string_view v) {
   while (!v.empty() && (is_wsp(v.front()) || v.front() == '\r' || v.front() == '\n'))
     v.remove_prefix(1);
@@ -148,7 +145,7 @@ void check_data_block(const session& s, const context&, findings& f) {
       }
     }
     std::size_t at = 0;
-    for (std::string_view line : crlf_lines(raw)) {
+    for (std::string_view line : lexical::crlf_lines(raw)) {
       // A wire line ".x" can only be an original ".x" sent without its stuffing dot.
       if (line.size() >= 2 && line[0] == '.' && line[1] != '.')
         f.fail("article line starting with '.' was not dot-stuffed", wire_event(at), line);
@@ -234,7 +231,8 @@ void check_post_headers(const session& s, const context&, findings& f) {
                a.text.substr(0, 60));
     }
     for (const auto& h : fields) {
-      const std::string_view v = trim(h.value);
+      const std::string value = unfolded(h.body);
+      const std::string_view v = trim(value);
       if (iequals(h.name, "Date") && !valid_date(v))
         f.fail("Date header is not an RFC 5322 date-time", article_event(s, a, h.offset), v);
       else if (iequals(h.name, "Message-ID") && !valid_message_id(v, true))
@@ -251,7 +249,8 @@ void check_newsgroups(const session& s, const context&, findings& f) {
     for (const auto& h : header_fields(a.text)) {
       if (!iequals(h.name, "Newsgroups")) continue;
       f.applied();
-      const std::string_view v = h.value;
+      const std::string value = unfolded(h.body);
+      const std::string_view v = value;
       std::size_t pos = 0;
       while (true) {
         const std::size_t comma = v.find(',', pos);

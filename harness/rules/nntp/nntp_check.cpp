@@ -4,14 +4,6 @@
 
 namespace ph::harness::rules::nntp {
 
-namespace {
-
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
-
-}  // namespace
-
 bool valid_message_id(std::string_view id, bool need_at) {
   // RFC 3977 §3.6: message-id = "<" 1*248A-NOTGT ">", A-NOTGT = %x21-3D / %x3F-7E.
   if (id.size() < 3 || id.size() > 250 || id.front() != '<' || id.back() != '>') return false;
@@ -28,38 +20,20 @@ bool valid_message_id(std::string_view id, bool need_at) {
 }
 
 std::vector<header_field> header_fields(std::string_view text) {
-  std::vector<header_field> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t e = text.find("\r\n", pos);
-    const std::string_view line =
-        text.substr(pos, (e == std::string_view::npos ? text.size() : e) - pos);
-    if (line.empty()) break;
-    if (is_wsp(line.front())) {
-      if (!out.empty()) out.back().value += std::string(" ") + std::string(line.substr(1));
-    } else {
-      const std::size_t colon = line.find(':');
-      header_field h;
-      h.offset = pos;
-      h.name = line.substr(0, colon);
-      if (colon != std::string_view::npos) {
-        std::string_view v = line.substr(colon + 1);
-        while (!v.empty() && is_wsp(v.front()))
-          v.remove_prefix(1);
-        h.value = v;
-      }
-      out.push_back(std::move(h));
-    }
-    if (e == std::string_view::npos) break;
-    pos = e + 2;
-  }
-  return out;
+  return parse_header(text, on_junk::skip).fields;
 }
 
 int article_event(const session& s, const article& a, std::size_t at) {
   const int e = s.client_event_at(a.segment, a.offset + std::min(at, a.raw.size()));
   if (e >= 0) return e;
   return a.command >= 0 ? s.turns[static_cast<std::size_t>(a.command)].last_event : -1;
+}
+
+bool sent_before_response(const session& s, int i, int next) {
+  const response* r = s.response_to(at(s, i));
+  const bool status_done = r != nullptr && (r->complete || r->multiline);
+  if (status_done) return at(s, next).first_event <= r->status_event;
+  return !at(s, next).is("QUIT");  // gave up waiting
 }
 
 std::string name_of(const turn& t) {

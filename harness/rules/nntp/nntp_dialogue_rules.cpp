@@ -1,6 +1,5 @@
 // The command/response dialogue: NNTP-GREETING, NNTP-NOPIPE, NNTP-POST-340, NNTP-IHAVE-335,
-// NNTP-MODE-READER, NNTP-CAPS, NNTP-EXT-ADVERTISED, NNTP-STARTTLS, NNTP-AUTH-SEQ,
-// NNTP-AUTH-ONCE, NNTP-AUTH-CLEAR, NNTP-QUIT.
+// NNTP-MODE-READER, NNTP-CAPS, NNTP-EXT-ADVERTISED, NNTP-QUIT.
 
 #include <string>
 #include <string_view>
@@ -10,20 +9,6 @@
 namespace ph::harness::rules::nntp {
 
 namespace {
-
-const turn& at(const session& s, int i) {
-  return s.turns[static_cast<std::size_t>(i)];
-}
-
-bool status_done(const response* r) {
-  return r != nullptr && (r->complete || r->multiline);
-}
-
-bool authenticated_by(const session& s, const turn& t) {
-  const response* r = s.response_to(t);
-  return r != nullptr && (r->code == 281 || r->code == 283) &&
-         (t.is("AUTHINFO") || t.kind == turn_kind::sasl_response);
-}
 
 // RFC 3977 §3.5, §5.3, §6.3.1, §6.3.2; RFC 4642 §2.2; RFC 4643 §2.3.1, §2.4: commands after
 // which the client stops until the response has arrived.
@@ -131,15 +116,13 @@ void check_nopipe(const session& s, const context&, findings& f) {
     const turn& t = at(s, i);
     if (!ends_pipeline(t)) continue;
     f.applied();
-    for (const auto& b : s.tls)
-      if (b.command == i && !b.early_bytes.empty())
-        f.fail("bytes followed STARTTLS before its response", b.early_event, b.early_bytes);
+    if (t.is("STARTTLS")) {
+      check_starttls_wait(s, i, f);
+      continue;
+    }
     const int next = s.next_in_segment(i);
-    if (next < 0) continue;
+    if (next < 0 || !sent_before_response(s, i, next)) continue;
     const turn& nt = at(s, next);
-    const response* r = s.response_to(t);
-    if (status_done(r) && nt.first_event > r->status_event) continue;
-    if (!status_done(r) && nt.is("QUIT")) continue;  // gave up waiting
     f.fail(name_of(t) + " must end a pipeline but " + name_of(nt) + " followed before its response",
            nt.first_event, nt.raw);
   }
@@ -272,83 +255,6 @@ void check_ext_advertised(const session& s, const context&, findings& f) {
         f.fail("AUTHINFO SASL " + mech + " used though SASL does not list it", t.first_event,
                t.raw);
     }
-  }
-}
-
-// RFC 4642 §2.2.2: STARTTLS only without TLS and before authentication; a TLS ClientHello
-// (not plaintext) follows the 382.
-void check_starttls(const session& s, const context&, findings& f) {
-  bool authenticated = false;
-  for (const auto& t : s.turns) {
-    if (t.is("STARTTLS")) {
-      f.applied();
-      if (s.segments[static_cast<std::size_t>(t.segment)].tls)
-        f.fail("STARTTLS sent with TLS already active", t.first_event, t.raw);
-      else if (authenticated)
-        f.fail("STARTTLS sent after successful authentication", t.first_event, t.raw);
-    }
-    if (authenticated_by(s, t)) authenticated = true;
-  }
-  for (const auto& b : s.tls) {
-    if (b.command < 0) continue;
-    f.applied();
-    if (!b.plaintext.empty())
-      f.fail("plaintext sent instead of a TLS handshake after 382", b.plaintext_event, b.plaintext);
-  }
-}
-
-// RFC 4643 §2.3.2: AUTHINFO PASS only after a 381 to AUTHINFO USER.
-void check_auth_seq(const session& s, const context&, findings& f) {
-  for (std::size_t n = 0; n < s.turns.size(); ++n) {
-    const turn& t = s.turns[n];
-    if (!t.is("AUTHINFO")) continue;
-    const std::string sub = t.sub();
-    if (sub != "USER" && sub != "PASS") continue;
-    f.applied();
-    if (sub != "PASS") continue;
-    const int p = s.previous_command(static_cast<int>(n));
-    if (p < 0 || !at(s, p).is("AUTHINFO") || at(s, p).sub() != "USER") {
-      f.fail("AUTHINFO PASS without a preceding AUTHINFO USER", t.first_event, t.raw);
-      continue;
-    }
-    const response* r = s.response_to(at(s, p));
-    if (r == nullptr)
-      f.fail("AUTHINFO PASS sent without a 381 to AUTHINFO USER", t.first_event, t.raw);
-    else if (r->code != 381)
-      f.fail("AUTHINFO PASS sent after " + std::to_string(r->code) +
-                 " to AUTHINFO USER (only 381 asks for it)",
-             t.first_event, t.raw);
-  }
-}
-
-// RFC 4643 §2.2, §2.3.1: once authenticated, AUTHINFO is no longer a valid command.
-void check_auth_once(const session& s, const context&, findings& f) {
-  bool authenticated = false;
-  for (const auto& t : s.turns) {
-    if (!t.is("AUTHINFO")) {
-      if (authenticated_by(s, t)) authenticated = true;
-      continue;
-    }
-    f.applied();
-    if (authenticated)
-      f.fail("AUTHINFO sent after successful authentication", t.first_event, t.raw);
-    if (authenticated_by(s, t)) authenticated = true;
-  }
-}
-
-// RFC 4643 §2.3.2: AUTHINFO USER/PASS SHOULD NOT run without TLS; decided where the server
-// offered STARTTLS.
-void check_auth_clear(const session& s, const context&, findings& f) {
-  bool offered = false;
-  for (const auto& t : s.turns) {
-    if (t.caps >= 0 && s.caps[static_cast<std::size_t>(t.caps)].has("STARTTLS")) offered = true;
-    if (!t.is("AUTHINFO")) continue;
-    const std::string sub = t.sub();
-    if (sub != "USER" && sub != "PASS") continue;
-    f.applied();
-    if (sub == "PASS" && offered && !s.segments[static_cast<std::size_t>(t.segment)].tls)
-      f.fail("AUTHINFO PASS sent in clear though the server offered STARTTLS", t.first_event,
-             "AUTHINFO PASS ****");
   }
 }
 

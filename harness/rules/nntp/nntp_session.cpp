@@ -9,29 +9,12 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_sep(char c) {
-  return c == ' ' || c == '\t';
-}
+using lexical::is_wsp;
 
 // RFC 3977 §3.2: the status line's code is three digits followed by a separator.
 int code_of(std::string_view line) {
-  if (line.size() > 3 && !is_sep(line[3]) && line[3] != '\r') return 0;
+  if (line.size() > 3 && !is_wsp(line[3]) && line[3] != '\r') return 0;
   return line::code_of(line);
-}
-
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    while (pos < text.size() && is_sep(text[pos]))
-      ++pos;
-    std::size_t end = pos;
-    while (end < text.size() && !is_sep(text[end]))
-      ++end;
-    if (end > pos) out.emplace_back(text.substr(pos, end - pos));
-    pos = end;
-  }
-  return out;
 }
 
 class parser {
@@ -127,10 +110,10 @@ class parser {
     // RFC 3977 §3.1: keyword and arguments are separated by one or more SP or TAB.
     const std::string_view line = t.line();
     std::size_t k = 0;
-    while (k < line.size() && !is_sep(line[k]))
+    while (k < line.size() && !is_wsp(line[k]))
       ++k;
     t.verb = upper(line.substr(0, std::min(k, max_verb)));
-    while (k < line.size() && is_sep(line[k]))
+    while (k < line.size() && is_wsp(line[k]))
       ++k;
     t.arg = line.substr(k);
     const std::string sub = t.sub();
@@ -144,11 +127,9 @@ class parser {
       caps_list c;
       c.turn = idx;
       for (const auto& l : r->block) {
-        auto w = words(l);
+        const auto w = lexical::words(l);
         if (w.empty()) continue;
-        std::string label = upper(w.front());
-        w.erase(w.begin());
-        c.labels[label] = std::move(w);
+        c.labels[upper(w.front())].assign(w.begin() + 1, w.end());
       }
       s_.caps.push_back(std::move(c));
       caps_ = static_cast<int>(s_.caps.size()) - 1;
@@ -225,7 +206,7 @@ std::string_view turn::line() const {
 
 std::string turn::sub() const {
   std::size_t k = 0;
-  while (k < arg.size() && !is_sep(arg[k]))
+  while (k < arg.size() && !is_wsp(arg[k]))
     ++k;
   return upper(std::string_view(arg).substr(0, k));
 }
@@ -312,21 +293,6 @@ bool is_multiline(std::string_view verb, std::string_view sub, int code) {
     default:
       return false;
   }
-}
-
-std::vector<std::string_view> crlf_lines(std::string_view text) {
-  std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t e = text.find("\r\n", pos);
-    if (e == npos) {
-      out.push_back(text.substr(pos));
-      break;
-    }
-    out.push_back(text.substr(pos, e - pos));
-    pos = e + 2;
-  }
-  return out;
 }
 
 }  // namespace ph::harness::rules::nntp

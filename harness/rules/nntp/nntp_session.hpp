@@ -126,7 +126,5 @@ bool is_multiline(std::string_view verb, std::string_view sub, int code);
 
 using line::iequals;
 using line::upper;
-// Splits `text` at CRLF (the final piece included when non-empty).
-std::vector<std::string_view> crlf_lines(std::string_view text);
 
 }  // namespace ph::harness::rules::nntp

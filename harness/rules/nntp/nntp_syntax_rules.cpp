@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/rules/lexical.hpp"
 #include "harness/rules/nntp/nntp_check.hpp"
 
 namespace ph::harness::rules::nntp {
@@ -12,31 +13,7 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_sep(char c) {
-  return c == ' ' || c == '\t';
-}
-
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-std::vector<std::string_view> split_args(std::string_view arg) {
-  std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  while (pos < arg.size()) {
-    while (pos < arg.size() && is_sep(arg[pos]))
-      ++pos;
-    std::size_t end = pos;
-    while (end < arg.size() && !is_sep(arg[end]))
-      ++end;
-    if (end > pos) out.push_back(arg.substr(pos, end - pos));
-    pos = end;
-  }
-  return out;
-}
+using lexical::all_digits;
 
 // Length of the valid UTF-8 sequence at s[i], 0 when invalid (RFC 3629 §4).
 std::size_t utf8_length(std::string_view s, std::size_t i) {
@@ -110,7 +87,7 @@ void check_cmd_len(const session& s, const context&, findings& f) {
              t.first_event, t.line());
       continue;
     }
-    for (std::string_view a : split_args(t.arg)) {
+    for (std::string_view a : lexical::words(t.arg)) {
       if (a.size() > 497) {
         f.fail(t.verb + " argument is " + std::to_string(a.size()) + " octets (limit 497)",
                t.first_event, a);
@@ -135,13 +112,13 @@ void check_cmd_syntax(const session& s, const context&, findings& f) {
       f.fail("command line starts with a UTF-8 byte order mark", t.first_event, line);
       continue;
     }
-    if (is_sep(line.front())) {
+    if (lexical::is_wsp(line.front())) {
       f.fail("command line starts with whitespace instead of a keyword", t.first_event, line);
       continue;
     }
     bool bad = false;
     std::size_t i = 0;
-    for (; i < line.size() && !is_sep(line[i]); ++i) {
+    for (; i < line.size() && !lexical::is_wsp(line[i]); ++i) {
       const auto u = static_cast<unsigned char>(line[i]);
       if (line[i] == '\r' || line[i] == '\n') continue;  // NNTP-CRLF's
       if (u < 0x21 || u > 0x7E) {
@@ -183,7 +160,7 @@ void check_cmd_syntax(const session& s, const context&, findings& f) {
 void check_msgid(const session& s, const context&, findings& f) {
   for (const auto& t : s.turns) {
     if (t.kind != turn_kind::command) continue;
-    const auto args = split_args(t.arg);
+    const auto args = lexical::words(t.arg);
     std::string_view which;
     bool range_ok = false;
     if (t.verb == "ARTICLE" || t.verb == "HEAD" || t.verb == "BODY" || t.verb == "STAT") {
@@ -220,7 +197,8 @@ void check_msgid(const session& s, const context&, findings& f) {
     for (const auto& h : header_fields(a.text)) {
       if (!iequals(h.name, "Message-ID")) continue;
       f.applied();
-      std::string_view v = h.value;
+      const std::string value = unfolded(h.body);
+      std::string_view v = value;
       while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
         v.remove_suffix(1);
       if (!valid_message_id(v, true))
@@ -235,7 +213,7 @@ void check_dates(const session& s, const context&, findings& f) {
   for (const auto& t : s.turns) {
     if (!t.is("NEWGROUPS") && !t.is("NEWNEWS")) continue;
     f.applied();
-    auto args = split_args(t.arg);
+    auto args = lexical::words(t.arg);
     if (t.verb == "NEWNEWS" && !args.empty()) args.erase(args.begin());
     if (args.size() < 2 || args.size() > 3 || !all_digits(args[1]) || args[1].size() != 6 ||
         !all_digits(args[0]) || (args.size() == 3 && args[2] != "GMT")) {

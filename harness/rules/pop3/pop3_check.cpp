@@ -7,8 +7,6 @@ namespace ph::harness::rules::pop3 {
 
 namespace {
 
-constexpr std::size_t npos = std::string_view::npos;
-
 std::uint32_t rotl(std::uint32_t x, int n) {
   return (x << n) | (x >> (32 - n));
 }
@@ -92,28 +90,6 @@ std::string md5_hex(std::string_view data) {
       out += hex[byte >> 4];
       out += hex[byte & 0xf];
     }
-  }
-  return out;
-}
-
-std::optional<long> parse_number(std::string_view s) {
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  long n = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + (c - '0');
-  }
-  return n;
-}
-
-std::vector<std::string_view> split_sp(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t sp = s.find(' ', pos);
-    out.push_back(s.substr(pos, sp == npos ? npos : sp - pos));
-    if (sp == npos) break;
-    pos = sp + 1;
   }
   return out;
 }

@@ -98,7 +98,7 @@ void check_cmd_syntax(const session& s, const context&, findings& f) {
       if (args.empty()) f.fail("PASS without an argument", t.first_event, t.raw);
       continue;
     }
-    for (std::string_view w : split_sp(args)) {
+    for (std::string_view w : split(args, ' ')) {
       if (w.empty()) {
         f.fail(t.verb + " arguments are not separated by exactly one SP", t.first_event, t.raw);
         break;
@@ -125,7 +125,7 @@ void check_cmd_len(const session& s, const context&, findings& f) {
       continue;
     }
     if (!rfc1939_only || t.arg.empty() || t.verb == "AUTH") continue;
-    const auto words = t.verb == "PASS" ? std::vector<std::string_view>{t.arg} : split_sp(t.arg);
+    const auto words = t.verb == "PASS" ? std::vector<std::string_view>{t.arg} : split(t.arg, ' ');
     for (std::string_view w : words) {
       if (w.size() > 40) {
         f.fail(t.verb + " argument of " + std::to_string(w.size()) +
@@ -246,7 +246,7 @@ void check_deleted(const session& s, const context&, findings& f) {
       continue;
     }
     if (!one_of(t.verb, {"RETR", "TOP", "LIST", "UIDL", "DELE"}) || t.arg.empty()) continue;
-    const auto n = parse_number(split_sp(t.arg).front());
+    const auto n = number(split(t.arg, ' ').front(), 9);
     if (!n) continue;
     if (t.is("DELE")) f.applied();
     if (deleted.count(*n) != 0) {
@@ -277,12 +277,12 @@ void check_args(const session& s, const context&, findings& f) {
       const bool optional = t.is("LIST") || t.is("UIDL");
       const std::size_t want = t.is("TOP") ? 2 : 1;
       const bool has_arg = t.line().size() > t.verb.size();
-      const auto words = has_arg ? split_sp(t.arg) : std::vector<std::string_view>{};
+      const auto words = has_arg ? split(t.arg, ' ') : std::vector<std::string_view>{};
       if (words.empty() && optional) {
         // The listing tells N (RFC 1939 §5: deleted messages are not listed).
         if (r != nullptr && r->ok() && !any_deleted) {
           for (const auto& l : r->body)
-            if (const auto m = parse_number(split_sp(l).front())) total = std::max(total, *m);
+            if (const auto m = number(split(l, ' ').front(), 9)) total = std::max(total, *m);
         }
         continue;
       }
@@ -292,7 +292,7 @@ void check_args(const session& s, const context&, findings& f) {
                t.first_event, t.raw);
         continue;
       }
-      const auto n = parse_number(words[0]);
+      const auto n = number(words[0], 9);
       if (!n || *n < 1) {
         f.fail(t.verb + " with message number '" + std::string(words[0]) + "' (must be 1..N)",
                t.first_event, t.raw);
@@ -301,14 +301,14 @@ void check_args(const session& s, const context&, findings& f) {
                    std::to_string(total),
                t.first_event, t.raw);
       }
-      if (t.is("TOP") && !parse_number(words[1]))
+      if (t.is("TOP") && !number(words[1], 9))
         f.fail("TOP line count '" + std::string(words[1]) + "' is not a non-negative number",
                t.first_event, t.raw);
       if (t.is("DELE") && r != nullptr && r->ok()) any_deleted = true;
     }
     if (t.is("STAT") && r != nullptr && r->ok() && !any_deleted) {
       // RFC 1939 §5: "+OK nn mm".
-      if (const auto m = parse_number(split_sp(r->text()).front())) total = std::max(total, *m);
+      if (const auto m = number(split(r->text(), ' ').front(), 9)) total = std::max(total, *m);
     }
     if (t.is("RSET") && r != nullptr && r->ok()) any_deleted = false;
   }

@@ -75,10 +75,7 @@ std::vector<std::string> oracle_secrets(const context& ctx, std::string_view use
 }
 
 // How the cleartext / STARTTLS family reads a POP3 session (tls_upgrade_rules.hpp).
-struct pop3_upgrade {
-  using session_t = session;
-  using turn_t = turn;
-  using caps_t = capa_state;
+struct pop3_upgrade : upgrade::traits<session, turn, capa_state> {
   static constexpr upgrade::wording words{
       "client sent bytes after STLS before its response",
       "plaintext instead of a TLS ClientHello after +OK to STLS",
@@ -88,8 +85,8 @@ struct pop3_upgrade {
       "pipelined after STLS on the strength of the pre-TLS PIPELINING",
       "password mechanism {} used without TLS",
       "password sent in the clear after STLS failed",
+      "",
   };
-  static const turn& at(const session& s, int i) { return s.at(i); }
   static bool is_upgrade(const turn& t) { return t.is("STLS"); }
   static int upgrade_answer(const session& s, const turn& t) {
     const response* r = s.response_of(t.response);
@@ -98,7 +95,6 @@ struct pop3_upgrade {
   }
   static bool sent_early(const session& s, int i) { return s.sent_early(i); }
   static std::string name(const turn& t) { return name_of(t); }
-  static bool is_command(const turn& t) { return t.kind == turn_kind::command; }
   static const capa_state* caps_for(const session& s, int i) { return s.capa_for(i); }
   static bool is_refresh(const turn& t) { return t.is("CAPA"); }
   // RFC 2595 §4: a SASL mechanism comes from the post-TLS CAPA response only.
@@ -115,12 +111,9 @@ struct pop3_upgrade {
   static bool pipelined(const session& s, int i) {
     return s.at(i).kind == turn_kind::command && s.sent_early(i);
   }
-  static std::string password_mechanism(const session& s, const turn& t) {
-    if (!t.is("AUTH") || t.auth < 0) return {};
-    const std::string& m = s.auths[static_cast<std::size_t>(t.auth)].mechanism;
-    return m == "PLAIN" || m == "LOGIN" ? m : std::string{};
-  }
-  static bool is_clear_password(const turn& t) { return t.is("PASS"); }
+  // "PASS ": the secret stays out of the evidence.
+  static std::size_t clear_password(const turn& t) { return t.is("PASS") ? 5 : 0; }
+  static bool offers_upgrade(const session&, const turn&) { return false; }
 };
 
 }  // namespace
@@ -136,7 +129,7 @@ void check_apop(const session& s, const context& ctx, findings& f) {
       f.fail("APOP but the greeting carries no <timestamp>", t.first_event, t.raw);
       continue;
     }
-    const auto words = split_sp(t.arg);
+    const auto words = split(t.arg, ' ');
     if (words.size() != 2 || words[0].empty()) {
       f.fail("APOP takes a name and a digest", t.first_event, t.raw);
       continue;

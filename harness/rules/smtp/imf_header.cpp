@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "harness/rules/lexical.hpp"
 #include "harness/rules/smtp/smtp_syntax.hpp"
 
 namespace ph::harness::rules::smtp {
@@ -10,47 +11,16 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!is_digit(c)) return false;
-  return true;
-}
+using lexical::all_digits;
+using lexical::is_wsp;
+using lexical::trim;
+using lexical::words;
 
 int to_int(std::string_view s) {
   int v = 0;
   for (char c : s)
     v = v * 10 + (c - '0');
   return v;
-}
-
-std::vector<std::string_view> words(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && is_wsp(s[i]))
-      ++i;
-    const std::size_t start = i;
-    while (i < s.size() && !is_wsp(s[i]))
-      ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_wsp(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_wsp(s.back()))
-    s.remove_suffix(1);
-  return s;
 }
 
 // RFC 5322 §3.2.3 atext, with RFC 6532 UTF-8.
@@ -107,69 +77,6 @@ int day_of_week(int y, int m, int d) {
 }
 
 }  // namespace
-
-std::vector<const header_field*> header_section::find(std::string_view name) const {
-  std::vector<const header_field*> out;
-  for (const auto& f : fields)
-    if (iequals(f.name, name)) out.push_back(&f);
-  return out;
-}
-
-header_section parse_header(std::string_view message) {
-  header_section h;
-  std::size_t pos = 0;
-  h.end = message.size();
-  while (pos < message.size()) {
-    const std::size_t eol = message.find("\r\n", pos);
-    const std::size_t line_end = eol == npos ? message.size() : eol;
-    const std::size_t next = eol == npos ? message.size() : eol + 2;
-    const std::string_view line = message.substr(pos, line_end - pos);
-    if (line.empty()) {
-      h.end = next;
-      break;
-    }
-    // RFC 5322 §2.2: CR and LF appear in a field only together, as the line end.
-    const std::size_t stray = line.find_first_of("\r\n");
-    if (stray != npos)
-      h.problems.push_back({pos + stray, "bare CR or LF inside a header line", std::string(line)});
-    if (is_wsp(line.front())) {
-      if (h.fields.empty()) {
-        h.problems.push_back({pos, "folded line before any field", std::string(line)});
-      } else {
-        // RFC 5322 §3.2.2: a folded line must carry something besides white space.
-        if (trim(line).empty())
-          h.problems.push_back({pos, "whitespace-only folded line", std::string(line)});
-        header_field& f = h.fields.back();
-        f.body += "\r\n";
-        f.body += line;
-        f.size = next - f.offset;
-      }
-      pos = next;
-      continue;
-    }
-    const std::size_t colon = line.find(':');
-    bool name_ok = colon != npos && colon > 0;
-    for (std::size_t i = 0; name_ok && i < colon; ++i) {
-      const auto c = static_cast<unsigned char>(line[i]);
-      // RFC 5322 §2.2 / §3.6.8: ftext is printable US-ASCII except colon.
-      if (c < 33 || c > 126) name_ok = false;
-    }
-    if (!name_ok) {
-      h.problems.push_back(
-          {pos, "line is not a header field (name \":\" body)", std::string(line)});
-      h.end = pos;
-      break;
-    }
-    header_field f;
-    f.name = line.substr(0, colon);
-    f.body = line.substr(colon + 1);
-    f.offset = pos;
-    f.size = next - pos;
-    h.fields.push_back(std::move(f));
-    pos = next;
-  }
-  return h;
-}
 
 std::string unfold_and_strip_comments(std::string_view body) {
   std::string out;

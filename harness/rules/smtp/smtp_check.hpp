@@ -13,7 +13,7 @@
 
 namespace ph::harness::rules::smtp {
 
-using check_fn = void (*)(const session& s, const context& ctx, findings& f);
+using check_fn = check_function<session>;
 
 // --- shared helpers ---------------------------------------------------------------------
 
@@ -42,42 +42,13 @@ std::string line_around(std::string_view text, std::size_t at);
 
 // --- checks, in catalogue order ----------------------------------------------------------
 
-void check_crlf(const session&, const context&, findings&);
-void check_data_smuggle(const session&, const context&, findings&);
-void check_dot_stuff(const session&, const context&, findings&);
-void check_data_end(const session&, const context&, findings&);
-void check_data_354(const session&, const context&, findings&);
-void check_greeting_wait(const session&, const context&, findings&);
-void check_lockstep(const session&, const context&, findings&);
-void check_pipe_group(const session&, const context&, findings&);
-void check_pipe_status(const session&, const context&, findings&);
-void check_ehlo_first(const session&, const context&, findings&);
-void check_helo_fallback(const session&, const context&, findings&);
-void check_ehlo_arg(const session&, const context&, findings&);
-void check_path_syntax(const session&, const context&, findings&);
-void check_fqdn(const session&, const context&, findings&);
-void check_ascii_envelope(const session&, const context&, findings&);
-void check_len_cmd(const session&, const context&, findings&);
-void check_len_text(const session&, const context&, findings&);
-void check_params_advertised(const session&, const context&, findings&);
-void check_one_txn(const session&, const context&, findings&);
-void check_8bit(const session&, const context&, findings&);
-void check_size(const session&, const context&, findings&);
-void check_starttls_handshake(const session&, const context&, findings&);
-void check_starttls_reset(const session&, const context&, findings&);
-void check_starttls_once(const session&, const context&, findings&);
-void check_auth_state(const session&, const context&, findings&);
-void check_auth_ir(const session&, const context&, findings&);
-void check_auth_plain_fmt(const session&, const context&, findings&);
-void check_auth_cleartext(const session&, const context&, findings&);
-void check_quit(const session&, const context&, findings&);
-void check_localpart_case(const session&, const context&, findings&);
-void check_return_path(const session&, const context&, findings&);
-void check_imf_required(const session&, const context&, findings&);
-void check_imf_sender(const session&, const context&, findings&);
-void check_imf_msgid(const session&, const context&, findings&);
-void check_imf_fields(const session&, const context&, findings&);
-void check_imf_date(const session&, const context&, findings&);
-void check_imf_ascii(const session&, const context&, findings&);
+check_fn check_crlf, check_data_smuggle, check_dot_stuff, check_data_end, check_data_354,
+    check_greeting_wait, check_lockstep, check_pipe_group, check_pipe_status, check_ehlo_first,
+    check_helo_fallback, check_ehlo_arg, check_path_syntax, check_fqdn, check_ascii_envelope,
+    check_len_cmd, check_len_text, check_params_advertised, check_one_txn, check_8bit, check_size,
+    check_starttls_handshake, check_starttls_reset, check_starttls_once, check_auth_state,
+    check_auth_ir, check_auth_plain_fmt, check_auth_cleartext, check_quit, check_localpart_case,
+    check_return_path, check_imf_required, check_imf_sender, check_imf_msgid, check_imf_fields,
+    check_imf_date, check_imf_ascii;
 
 }  // namespace ph::harness::rules::smtp

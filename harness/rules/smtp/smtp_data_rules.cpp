@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/rules/lexical.hpp"
 #include "harness/rules/smtp/smtp_check.hpp"
 #include "harness/rules/smtp/smtp_syntax.hpp"
 
@@ -14,17 +15,7 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-std::vector<std::string_view> crlf_lines(std::string_view raw) {
-  std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  while (pos < raw.size()) {
-    const std::size_t e = raw.find("\r\n", pos);
-    out.push_back(raw.substr(pos, e == npos ? npos : e - pos));
-    if (e == npos) break;
-    pos = e + 2;
-  }
-  return out;
-}
+using lexical::crlf_lines;
 
 // BDAT chunks of a BODY=BINARYMIME transaction may hold any octets (RFC 3030 §3).
 bool is_binary_chunk_range(const session& s, int seg, std::size_t offset) {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "harness/rules/lexical.hpp"
+
 namespace ph::harness::rules::smtp {
 
 namespace {
@@ -25,17 +27,7 @@ bool is_atext(unsigned char c) {
   return specials.find(static_cast<char>(c)) != npos;
 }
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t at = s.find(sep, pos);
-    out.push_back(s.substr(pos, at == npos ? npos : at - pos));
-    if (at == npos) break;
-    pos = at + 1;
-  }
-  return out;
-}
+using lexical::split;
 
 bool is_dot_string(std::string_view s) {
   if (s.empty()) return false;

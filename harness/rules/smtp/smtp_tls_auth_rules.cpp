@@ -45,10 +45,7 @@ bool offers(const ehlo_state* e, std::string_view ext) {
 }
 
 // How the cleartext / STARTTLS family reads an SMTP session (tls_upgrade_rules.hpp).
-struct smtp_upgrade {
-  using session_t = session;
-  using turn_t = turn;
-  using caps_t = ehlo_state;
+struct smtp_upgrade : upgrade::traits<session, turn, ehlo_state> {
   static constexpr upgrade::wording words{
       "client sent bytes after STARTTLS before its reply",
       "plaintext instead of a TLS ClientHello after the 220",
@@ -58,8 +55,8 @@ struct smtp_upgrade {
       "pipelined after STARTTLS on the strength of the pre-TLS PIPELINING",
       "AUTH {} without TLS",
       "",
+      "",
   };
-  static const turn& at(const session& s, int i) { return smtp::at(s, i); }
   static bool is_upgrade(const turn& t) { return t.is("STARTTLS"); }
   static int upgrade_answer(const session& s, const turn& t) {
     const reply* r = reply_of(s, t.reply);
@@ -68,7 +65,6 @@ struct smtp_upgrade {
   }
   static bool sent_early(const session& s, int i) { return smtp::sent_early(s, i); }
   static std::string name(const turn& t) { return t.verb; }
-  static bool is_command(const turn& t) { return t.kind == turn_kind::command; }
   static const ehlo_state* caps_for(const session& s, int i) { return s.ehlo_for(i); }
   static bool is_refresh(const turn& t) { return t.is("EHLO"); }
   // RFC 3207 §4.2: extensions come from the post-TLS EHLO reply only.
@@ -83,12 +79,8 @@ struct smtp_upgrade {
   static bool pipelined(const session& s, int i) {
     return smtp::sent_early(s, i) && !may_continue_group(s, i - 1);
   }
-  static std::string password_mechanism(const session& s, const turn& t) {
-    if (!t.is("AUTH") || t.auth < 0) return {};
-    const std::string& m = s.auths[static_cast<std::size_t>(t.auth)].mechanism;
-    return m == "PLAIN" || m == "LOGIN" ? m : std::string{};
-  }
-  static bool is_clear_password(const turn&) { return false; }
+  static std::size_t clear_password(const turn&) { return 0; }
+  static bool offers_upgrade(const session&, const turn&) { return false; }
 };
 
 }  // namespace
