@@ -18,6 +18,10 @@ void check_argument(std::string_view line) {
   // RFC 959 §4.1: a command line ends at CRLF; an embedded CR or LF would smuggle a command.
   if (line.find_first_of("\r\n") != std::string_view::npos)
     throw error("refusing to send a command containing CR or LF");
+  // A NUL is a Telnet no-op (RFC 854) that servers drop or take as the end of a C string, so
+  // the name a server acts on is not the one sent ("a\0/../b").
+  if (line.find('\0') != std::string_view::npos)
+    throw error("refusing to send a command containing NUL");
 }
 
 std::string verb_of(std::string_view line) {

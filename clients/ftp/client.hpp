@@ -56,8 +56,8 @@ struct options {
 /// Command helpers throw like ftplib: transient_error for 4xx, permanent_error for 5xx,
 /// protocol_error for a reply of an unexpected class; sendcmd() returns any complete reply.
 /// Transport failures, timeouts and malformed replies (no code, bare LF, line too long) throw
-/// std::system_error (net::error). Every argument containing CR or LF is refused with ftp::error
-/// before anything is sent.
+/// std::system_error (net::error). Every argument containing CR, LF or NUL is refused with
+/// ftp::error before anything is sent.
 ///
 /// A transfer waits for the 1xx reply before using the data connection, reads or writes it to
 /// the end, closes it, then reads the completion reply before returning.

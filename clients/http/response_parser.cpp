@@ -73,6 +73,10 @@ void field_line(std::string_view l, headers& into) {
 
 response_head parse_status_line(std::string_view line) {
   response_head h;
+  // RFC 9112 §2.2: a bare CR makes the element invalid; passed on in the reason phrase it could
+  // end a line for another parser (the same hazard as in a field value, RFC 9110 §5.5).
+  if (line.find_first_of(std::string_view("\r\0", 2)) != std::string_view::npos)
+    bad("CR or NUL in the status line \"" + printable(line) + "\"");
   // HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3)
   if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || !is_digit(line[5]) || line[6] != '.' ||
       !is_digit(line[7]) || line[8] != ' ')
@@ -149,12 +153,20 @@ body_framing framing_for(const response_head& head, std::string_view request_met
   const auto cl = head.fields.get_all("Content-Length");
   if (te) {
     if (!cl.empty()) bad("both Transfer-Encoding and Content-Length");
-    // The final coding decides (RFC 9112 §6.3 item 4).
+    // The final coding decides (RFC 9112 §6.3 item 4). RFC 9112 §6.1: chunked is never applied
+    // twice; peers disagree on how many layers to strip, so such a body has no safe framing.
     std::string_view codings = *te;
-    const auto comma = codings.rfind(',');
-    std::string_view last =
-        trim_ows(comma == std::string_view::npos ? codings : codings.substr(comma + 1));
-    f.kind = iequals(last, "chunked") ? body_kind::chunked : body_kind::until_close;
+    bool chunked_last = false;
+    int chunked_count = 0;
+    while (true) {
+      const auto comma = codings.find(',');
+      chunked_last = iequals(trim_ows(codings.substr(0, comma)), "chunked");
+      if (chunked_last) ++chunked_count;
+      if (comma == std::string_view::npos) break;
+      codings.remove_prefix(comma + 1);
+    }
+    if (chunked_count > 1) bad("chunked applied more than once: \"" + printable(*te) + "\"");
+    f.kind = chunked_last ? body_kind::chunked : body_kind::until_close;
     return f;
   }
   if (!cl.empty()) {

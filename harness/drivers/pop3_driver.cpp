@@ -35,11 +35,17 @@ void implicit_only(const scenario& scen, const std::string& pointer, const json&
 class pop3_session final : public line_session<pop3_session, pop3::client> {
  public:
   pop3_session(const scenario& scen, const endpoint& ep)
-      : line_session(scen, ep, client_options_of<pop3::options>(scen, ep)) {}
+      : line_session(scen, ep, make_options(scen, ep)) {}
 
   static const op_table<pop3_session>& ops();
 
  private:
+  static pop3::options make_options(const scenario& scen, const endpoint& ep) {
+    auto o = client_options_of<pop3::options>(scen, ep);
+    o.require_tls = scen.client_options.value("require_tls", false);
+    return o;
+  }
+
   json list(const json& a) {
     if (a.contains("which")) {
       const auto l = client_.list(number_arg(a, "which"));
@@ -118,7 +124,8 @@ void validate(const scenario& scen) {
                        {{"timeout_ms", false, arg_kind::any},
                         {"tls", false, arg_kind::any, &implicit_only},
                         {"tls_verify", false, arg_kind::any},
-                        {"tls_server_name", false, arg_kind::any}});
+                        {"tls_server_name", false, arg_kind::any},
+                        {"require_tls", false, arg_kind::boolean}});
   pop3_session::ops().catalogue().check(scen);
 }
 

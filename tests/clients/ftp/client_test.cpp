@@ -382,6 +382,23 @@ TEST(FtpClient, CrLfInArgumentRefusedBeforeSending) {
   EXPECT_EQ(peer.received(), "QUIT\r\n");
 }
 
+// scenarios/ftp/mkd-nul-in-name: a NUL from a 257 reply, passed back, went out in RMD.
+TEST(FtpClient, NulInArgumentRefusedBeforeSending) {
+  using namespace std::string_literals;
+  scripted_peer peer([](peer_connection& c) {
+    c.send("220 ready\r\n");
+    bye(c);
+  });
+  ftp::client client(fast());
+  client.connect("127.0.0.1", peer.port());
+  EXPECT_THROW(client.rmd("/new\0/../etc"s), ftp::error);
+  EXPECT_THROW(client.rename("a"s, "b\0c"s), ftp::error);
+  client.quit();
+  peer.join();
+  EXPECT_EQ(peer.error(), "");
+  EXPECT_EQ(peer.received(), "QUIT\r\n");
+}
+
 TEST(FtpClient, BareLfInReplyIsMalformed) {
   scripted_peer peer([](peer_connection& c) {
     c.send("220 ready\n");

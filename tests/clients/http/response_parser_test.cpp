@@ -61,6 +61,15 @@ TEST(HttpStatusLine, RejectsMalformedLines) {
     EXPECT_EQ(error_of([&] { http::parse_status_line(bad); }), http::errc::protocol_error) << bad;
 }
 
+// scenarios/http/framing-status-bare-cr: a bare CR in the reason phrase reached the application.
+// RFC 9112 §2.2.
+TEST(HttpStatusLine, RejectsBareCrOrNul) {
+  using namespace std::string_literals;
+  for (const std::string& bad : {"HTTP/1.1 200 OK\rSet-Cookie: a=1"s, "HTTP/1.1 200 O\0K"s})
+    EXPECT_EQ(error_of([&] { http::parse_status_line(bad); }), http::errc::protocol_error) << bad;
+  EXPECT_EQ(error_of([] { head_of("HTTP/1.1 200 OK\rX: 1\r\n\r\n"); }), http::errc::protocol_error);
+}
+
 TEST(HttpHeadParser, StopsAtTheEmptyLineAndKeepsRepeats) {
   const std::string bytes =
       "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\ncontent-type: text/plain\r\nSet-Cookie: "
@@ -141,6 +150,10 @@ TEST(HttpFraming, ConflictingOrInvalidLengthsAreProtocolErrors) {
            "HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n",
            "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n",
            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+           // scenarios/http/framing-te-chunked-twice (RFC 9112 §6.1)
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip, Chunked\r\n\r\n",
        })
     EXPECT_EQ(error_of([&] { http::framing_for(head_of(head), "GET"); }),
               http::errc::protocol_error)

@@ -67,7 +67,9 @@ TEST(SmtpDriverValidation, AcceptsWhatTheTableAllows) {
 TEST(Pop3DriverValidation, NamesEachFault) {
   EXPECT_EQ(check("pop3", "[client_options]\nfoo = 1\n"),
             "t.toml:4: unknown POP3 client option 'foo' (timeout_ms, tls, tls_verify, "
-            "tls_server_name)");
+            "tls_server_name, require_tls)");
+  EXPECT_EQ(check("pop3", "[client_options]\nrequire_tls = 1\n"),
+            "t.toml:4: argument 'require_tls' must be a boolean");
   EXPECT_EQ(check("pop3", step("bogus")),
             "t.toml:4: unknown POP3 op 'bogus' (known: apop, auth, capa, close, connect, dele, "
             "list, noop, pass, quit, retr, rset, stat, stls, top, uidl, user)");
