@@ -92,6 +92,8 @@ struct relay::impl {
   asio::awaitable<void> open(std::shared_ptr<link> l) {
     boost::system::error_code ec;
     l->client.set_option(tcp::no_delay(true), ec);
+    // Urgent data (ftplib's ABOR, RFC 959 §4.1.3) is relayed and recorded in the stream.
+    l->client.set_option(asio::socket_base::out_of_band_inline(true), ec);
     ph::channel_info ch;
     ch.label = "control";
     ch.client_endpoint = endpoint_text(l->client.remote_endpoint(ec));

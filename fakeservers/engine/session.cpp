@@ -54,6 +54,9 @@ session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls, const ph
       start_(std::chrono::steady_clock::now()) {
   auto& sock = socket_;
   sock.set_option(asio::ip::tcp::no_delay(true));
+  // Urgent data stays in the stream: a client that sends a command with MSG_OOB (ftplib's
+  // ABOR, RFC 959 §4.1.3) must be recorded as it sent it, not with its last byte dropped.
+  sock.set_option(asio::socket_base::out_of_band_inline(true));
   // read_some() reads only after readiness; a spurious wakeup must not block the thread.
   sock.non_blocking(true);
   ph::channel_info ch;

@@ -2,7 +2,7 @@
 """Judges real FTP peer clients through `protoharness serve --model ftp`: ftplib, curl, lftp.
 
 Usage: serve_ftp_peers.py PROTOHARNESS PEER
-PEER: ftplib | curl-ftp-download | curl-ftp-upload | lftp
+PEER: ftplib | ftplib-abort | curl-ftp-download | curl-ftp-upload | lftp
 Starts `serve --model ftp --port 0 --count 1` (users test/test and anonymous, a 10 MB generated
 big.bin whose byte i is i mod 251, pub/ with small files, a writable upload/), runs the peer
 against the port from the first line, checks what the peer received, and requires exit 0 (no
@@ -43,6 +43,15 @@ def run_peer(peer, port, workdir):
         lines = []
         f.retrlines("RETR pub/lines.txt", lines.append)
         assert lines == ["one", "two", "three"], lines
+        f.quit()
+    elif peer == "ftplib-abort":
+        # ftplib sends ABOR with MSG_OOB (its LF becomes TCP urgent data): the transcript must
+        # hold "ABOR\r\n" as sent, not a bare CR (FTP-CRLF), so the session is judged PASS.
+        f = ftplib.FTP()
+        f.connect("127.0.0.1", port, timeout=5)
+        f.af = socket.AF_INET6
+        assert f.login("test", "test").startswith("230")
+        f.abort()
         f.quit()
     elif peer == "curl-ftp-download":
         out = subprocess.run(["curl", "-sS", "--max-time", "10", f"ftp://127.0.0.1:{port}/pub/small.bin",
