@@ -10,6 +10,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "fakeservers/engine/listen.hpp"
+
 namespace ph::fakeservers {
 
 using asio::use_awaitable;
@@ -40,11 +42,6 @@ write_faults write_faults::parse(const ph::scenario& scen, const json& j, const 
     }
   }
   return f;
-}
-
-std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
-  return e.address().is_v6() ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
-                             : fmt::format("{}:{}", e.address().to_string(), e.port());
 }
 
 session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls, const ph::scenario& scen,

@@ -177,9 +177,6 @@ std::string unstuff_dot_block(std::string_view block);
 // `text` as a dot-terminated block: CRLF line ends, stuffed, ".\r\n" appended.
 std::string dot_block(std::string_view text);
 
-// "127.0.0.1:21" or "[::1]:21", as transcript channels name their ends.
-std::string endpoint_text(const asio::ip::tcp::endpoint& e);
-
 // Server TLS contexts with the embedded test PKI ("server" or "wrong-name" certificate).
 asio::ssl::context& tls_context(const std::string& certificate);
 

@@ -11,6 +11,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "fakeservers/engine/listen.hpp"
+
 namespace ph::fakeservers::ftp {
 
 using asio::use_awaitable;
