@@ -36,6 +36,11 @@ only fakeservers 'fakeservers/|vocabulary/' \
   "the fake servers use the vocabulary only, and share no parsing with the client or the judge"
 only harness/rules 'harness/rules/|vocabulary/' "the judge reads transcripts only"
 only reports 'reports/|vocabulary/' "reports read the vocabulary only"
+# The fake servers' engine and model loop serve every protocol and know none; a protocol's
+# folder plugs into them (dialect, step keys, session::extra), never the reverse.
+for core in fakeservers/engine fakeservers/model; do
+  forbid "$core" 'fakeservers/(smtp|pop3|nntp|ftp|http)/' "the engine knows no protocol"
+done
 forbid vocabulary 'boost/' "the model is plain data"
 forbid reports 'boost/' "reports read the model only"
 # Public headers of the libraries: no Asio/OpenSSL (compile time, and an ABI-free API).

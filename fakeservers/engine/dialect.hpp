@@ -17,14 +17,14 @@ namespace ph::fakeservers {
 
 class model_server;  // fakeservers/model/model_loop.hpp
 
-// What a dialect's own [[server.step]] keys hold once parsed (FTP: the data channel's).
+// What a dialect's own [[server.step]] keys hold once parsed.
 struct step_extra {
   virtual ~step_extra() = default;
 };
 
 // The [[server.step]] keys a dialect adds to the script engine's, and what they do at three
 // points of a step: after its line matched, before its reply goes out, after the reply (and
-// STARTTLS). FTP's data channel (fakeservers/ftp/ftp_script.hpp) is one.
+// STARTTLS). Per-connection state they need beyond the session goes in session::extra.
 class step_keys {
  public:
   virtual ~step_keys() = default;

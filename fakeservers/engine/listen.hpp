@@ -1,5 +1,6 @@
 #pragma once
-// Opening a listening socket the way every server of the engine does (fake servers, relays).
+// Opening a listening socket, and naming a socket's end in a transcript, the way every server
+// of the engine does (fake servers, relays) and the protocols' own connections beside them.
 
 #include <cstdint>
 #include <string>
@@ -17,6 +18,12 @@ inline void open_listening(boost::asio::ip::tcp::acceptor& acceptor, const std::
   acceptor.set_option(boost::asio::ip::tcp::acceptor::reuse_address(true));
   acceptor.bind(ep);
   acceptor.listen();
+}
+
+// "127.0.0.1:21" or "[::1]:21", as transcript channels name their ends.
+inline std::string endpoint_text(const boost::asio::ip::tcp::endpoint& e) {
+  const std::string address = e.address().to_string();
+  return (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port());
 }
 
 }  // namespace ph::fakeservers

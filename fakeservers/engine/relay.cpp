@@ -30,11 +30,6 @@ namespace {
 
 using relay_clock = std::chrono::steady_clock;
 
-std::string endpoint_text(const tcp::endpoint& e) {
-  return e.address().is_v6() ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
-                             : fmt::format("{}:{}", e.address().to_string(), e.port());
-}
-
 // One relayed connection: both sockets and its record, shared by the two pumps (one per
 // direction); the last pump to end hands the record over.
 struct link {

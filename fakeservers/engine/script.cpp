@@ -285,7 +285,7 @@ awaitable<void> run_script(session& s, const dialect& d, const std::vector<scrip
 
 std::string generated_bytes(std::size_t n) {
   // One period, then doubling copies: a division per byte made 10 MiB cost ~40 ms, paid by
-  // every FTP model scenario.
+  // every model scenario that serves a generated file.
   std::string out(n, '\0');
   const std::size_t period = std::min<std::size_t>(n, 251);
   for (std::size_t i = 0; i < period; ++i)

@@ -100,7 +100,7 @@ std::vector<script_step> parse_script(const ph::scenario& scen, const dialect& d
   const json& arr = server["step"];
   if (!arr.is_array())
     scen.fail("/server/step", "'step' must be an array of tables ([[server.step]])");
-  // The engine's keys, then the dialect's own (FTP: data_*), as messages list them.
+  // The engine's keys, then the dialect's own, as messages list them.
   std::vector<std::string> known = {"expect", "expect_re", "read",     "read_bytes", "expect_data",
                                     "send",   "send_raw",  "starttls", "fault",      "close"};
   const step_keys* keys = d.script_keys();

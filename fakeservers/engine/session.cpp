@@ -1,6 +1,6 @@
 #include "fakeservers/engine/session.hpp"
 
-#include "fakeservers/engine/data_channel.hpp"
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
@@ -9,6 +9,8 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include "fakeservers/engine/listen.hpp"
 
 namespace ph::fakeservers {
 
@@ -64,12 +66,8 @@ session::session(asio::ip::tcp::socket socket, asio::ssl::context& tls, const ph
   boost::system::error_code ec;
   auto remote = sock.remote_endpoint(ec);
   auto local = sock.local_endpoint(ec);
-  auto endpoint = [](const asio::ip::tcp::endpoint& e) {
-    return e.address().is_v6() ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
-                               : fmt::format("{}:{}", e.address().to_string(), e.port());
-  };
-  ch.client_endpoint = endpoint(remote);
-  ch.server_endpoint = endpoint(local);
+  ch.client_endpoint = endpoint_text(remote);
+  ch.server_endpoint = endpoint_text(local);
   recorder_.add_channel(ch);
   record(event_kind::open, direction::client_to_server,
          ch.client_endpoint + " -> " + ch.server_endpoint);
@@ -101,8 +99,28 @@ void session::on_deadline() {
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  if (listener_) listener_->close(ignored);
-  if (data_) data_->stream.next_layer().close(ignored);
+  if (extra_) extra_->expire();
+}
+
+session::extra& session::attach(std::unique_ptr<extra> x) {
+  if (extra_) throw std::logic_error("the session has its extra connections already");
+  extra_ = std::move(x);
+  return *extra_;
+}
+
+asio::ip::address session::local_address() const {
+  boost::system::error_code ec;
+  auto local = socket_.local_endpoint(ec);
+  if (ec) return asio::ip::make_address_v4("127.0.0.1");
+  return local.address();
+}
+
+int session::add_channel(ph::channel_info ch) {
+  return recorder_.add_channel(std::move(ch));
+}
+
+void session::record_on(int channel, event_kind kind, direction dir, std::string bytes) {
+  record(kind, dir, std::move(bytes), channel);
 }
 
 std::chrono::microseconds session::now() const {
@@ -473,7 +491,5 @@ awaitable<void> session::wait_for_client_close() {
   open_ = false;
   deadline_.cancel();
 }
-
-// --- Data channels -----------------------------------------------------------------------
 
 }  // namespace ph::fakeservers

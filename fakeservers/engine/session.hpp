@@ -119,38 +119,24 @@ class session {
   void count_command() { ++commands_seen_; }
   std::chrono::microseconds now() const;
 
-  // --- Data channels (FTP). Each data connection is a transcript channel "data N" with its
-  // own open/data/tls/close events; at most one is pending or open at a time.
-
-  // Opens a listener on the control connection's local address, port 0 (for a PASV/EPSV
-  // reply), replacing any pending one; returns its port. Throws std::system_error.
-  std::uint16_t data_listen();
-  // The control connection's local address, e.g. "127.0.0.1" or "::1".
-  std::string local_address() const;
-  // Remembers an active-mode target (PORT/EPRT). Only loopback (127.0.0.0/8, ::1) is
-  // accepted; false (and nothing remembered) otherwise or when `host` is no address.
-  bool data_target(const std::string& host, std::uint16_t port);
-  // True when a listener or an active target waits for data_open().
-  bool data_pending() const;
-  // Establishes the pending data connection: accepts on the listener (passive) or connects
-  // to the target (active), bounded by the session deadline. False when nothing is pending
-  // or it failed (noted).
-  awaitable<bool> data_open();
-  bool data_connected() const;
-  // Drops a pending listener or target without connecting.
-  void data_discard();
-  // Server side of TLS on the open data channel (PROT P); false when the handshake failed.
-  awaitable<bool> data_start_tls(const std::string& certificate = "server");
-  // Writes bytes on the data channel; false when the client closed or reset it.
-  awaitable<bool> data_send(std::string_view bytes);
-  // Reads the data channel until the client closes it; nullopt if it was reset or failed.
-  awaitable<std::optional<std::string>> data_read_all();
-  // Orderly close of the data channel by the server (close_notify under TLS, then FIN).
-  awaitable<void> data_close();
-  // RST on the data channel.
-  void data_reset();
-  // Waits (recording) until the client closes the data channel or the deadline fires.
-  awaitable<void> data_wait_close();
+  // --- Extra connections: a protocol's own connections beside this one (their sockets, their
+  // transcript channels) live in one `extra` the session owns to its end; its expire() must
+  // close them when the session deadline fires or the server stops the session.
+  struct extra {
+    virtual ~extra() = default;
+    virtual void expire() = 0;
+  };
+  extra* extras() const { return extra_.get(); }
+  // Takes `x` as the session's extra; throws std::logic_error when it has one already.
+  extra& attach(std::unique_ptr<extra> x);
+  asio::any_io_executor executor() { return socket_.get_executor(); }
+  // This connection's local address (127.0.0.1 when the socket has none).
+  asio::ip::address local_address() const;
+  // A new transcript channel; returns its index for record_on().
+  int add_channel(ph::channel_info ch);
+  void record_on(int channel, ph::event_kind kind, ph::direction dir, std::string bytes);
+  // True once the session deadline fired or the server stopped the session.
+  bool expired() const { return expired_; }
 
  private:
   awaitable<std::size_t> read_some();
@@ -159,8 +145,6 @@ class session {
   std::size_t read_ready(boost::system::error_code& ec);
   awaitable<void> write_all(std::string_view bytes);
   void record(ph::event_kind kind, ph::direction dir, std::string bytes, int channel = 0);
-  struct data_channel;
-  awaitable<std::size_t> data_read_some(std::string& into);
   void on_deadline();
 
   // Plain TCP until start_tls(); the TLS layer (an OpenSSL object and its buffers, tens of
@@ -182,12 +166,9 @@ class session {
   bool expired_ = false;
   std::size_t commands_seen_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  std::unique_ptr<asio::ip::tcp::acceptor> listener_;
-  std::optional<asio::ip::tcp::endpoint> target_;
-  std::unique_ptr<data_channel> data_;
-  int data_count_ = 0;
   // Dot-terminated blocks are read in pieces of at most this (lines longer are split).
   static constexpr std::size_t max_piece = 1 << 20;
+  std::unique_ptr<extra> extra_;  // last: its connections close before the session's own
 };
 
 // The content of a raw dot-terminated block: transparency dots removed, terminator dropped.

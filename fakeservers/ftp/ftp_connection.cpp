@@ -108,19 +108,19 @@ awaitable<node*> connection::parent_of(std::string arg, std::string& name,
 }
 
 awaitable<bool> connection::open_data(std::string what) {
-  if (!s_.data_pending() && !s_.data_connected()) {
+  if (!data_.pending() && !data_.connected()) {
     co_await reply("425 Use PORT, EPRT, PASV or EPSV first");
     co_return false;
   }
   std::string opening = fmt::format("150 Opening {} mode data connection for {}",
                                     type_ascii_ ? "ASCII" : "BINARY", what);
   co_await reply(opening);
-  if (!co_await s_.data_open()) {
+  if (!co_await data_.open()) {
     co_await reply("425 Can't open data connection");
     co_return false;
   }
   bool protected_ok = true;
-  if (prot_private_) protected_ok = co_await s_.data_start_tls();
+  if (prot_private_) protected_ok = co_await data_.start_tls();
   if (!protected_ok) {
     co_await reply("522 Data connection must be protected with TLS");
     co_return false;
@@ -129,14 +129,14 @@ awaitable<bool> connection::open_data(std::string what) {
 }
 
 awaitable<void> connection::send_data(std::string bytes) {
-  bool ok = co_await s_.data_send(bytes);
+  bool ok = co_await data_.send(bytes);
   if (!ok) {
-    s_.data_reset();
+    data_.reset();
     co_await reply("426 Connection closed; transfer aborted");
     aborted_ = true;
     co_return;
   }
-  co_await s_.data_close();
+  co_await data_.close();
   co_await reply("226 Transfer complete");
 }
 
@@ -203,8 +203,8 @@ awaitable<void> connection::store(std::string verb, std::string arg) {
   std::size_t offset = rest_;
   rest_ = 0;
   if (!co_await open_data(arg)) co_return;
-  auto got = co_await s_.data_read_all();
-  co_await s_.data_close();
+  auto got = co_await data_.read_all();
+  co_await data_.close();
   if (!got) {
     co_await reply("426 Connection closed; transfer aborted");
     co_return;

@@ -9,6 +9,7 @@
 
 #include "fakeservers/engine/session.hpp"
 #include "fakeservers/ftp/ftp_config.hpp"
+#include "fakeservers/ftp/ftp_data_channel.hpp"
 
 namespace ph::fakeservers::ftp {
 
@@ -16,7 +17,8 @@ enum class resolve_error { none, escape, invalid, missing, too_long };
 
 class connection {
  public:
-  connection(session& s, const model_config& cfg) : s_(s), cfg_(cfg), root_(cfg.root) {}
+  connection(session& s, const model_config& cfg)
+      : s_(s), data_(data_channel::of(s)), cfg_(cfg), root_(cfg.root) {}
 
   awaitable<void> reply(std::string line);
 
@@ -57,6 +59,7 @@ class connection {
   awaitable<void> store(std::string verb, std::string arg);
 
   session& s_;
+  data_channel& data_;  // the session's: it outlives this connection's model
   const model_config& cfg_;
   node root_;  // this connection's copy of the tree: uploads are visible to it only
   std::vector<std::string> cwd_;

@@ -62,7 +62,7 @@ class model_session final : public line_model, private connection {
   }
 
   awaitable<void> at_eof() override {
-    s_.data_discard();
+    data_.discard();
     co_return;
   }
 
@@ -76,7 +76,7 @@ class model_session final : public line_model, private connection {
 
   awaitable<void> quit(const command&) {
     co_await reply("221 Goodbye");
-    s_.data_discard();
+    data_.discard();
     co_await s_.close();
   }
 
@@ -302,11 +302,11 @@ class model_session final : public line_model, private connection {
   awaitable<void> pasv(const command&) {
     if (epsv_all_) {
       co_await reply("503 EPSV ALL in force");  // RFC 2428 §4
-    } else if (s_.local_address().find(':') != std::string::npos) {
+    } else if (data_.local_address().find(':') != std::string::npos) {
       co_await reply("425 PASV is IPv4 only; use EPSV");
     } else {
-      std::uint16_t port = s_.data_listen();
-      std::string host = s_.local_address();
+      std::uint16_t port = data_.listen();
+      std::string host = data_.local_address();
       std::replace(host.begin(), host.end(), '.', ',');
       co_await reply(
           fmt::format("227 Entering Passive Mode ({},{},{})", host, port / 256, port % 256));
@@ -321,7 +321,7 @@ class model_session final : public line_model, private connection {
     } else if (!arg.empty() && arg != "1" && arg != "2") {
       co_await reply("522 Network protocol not supported, use (1,2)");
     } else {
-      std::uint16_t port = s_.data_listen();
+      std::uint16_t port = data_.listen();
       co_await reply(fmt::format("229 Entering Extended Passive Mode (|||{}|)", port));
     }
   }
@@ -332,7 +332,7 @@ class model_session final : public line_model, private connection {
       co_await reply("503 EPSV ALL in force");
     else if (!target)
       co_await reply(fmt::format("501 Malformed {} argument", cmd.verb));
-    else if (!s_.data_target(target->first, target->second))
+    else if (!data_.target(target->first, target->second))
       co_await reply("500 Illegal PORT command: loopback only");  // RFC 2577 §3
     else
       co_await reply(fmt::format("200 {} command successful", cmd.verb));
@@ -360,7 +360,7 @@ class model_session final : public line_model, private connection {
   }
 
   awaitable<void> abor(const command&) {
-    s_.data_discard();
+    data_.discard();
     // RFC 959 §4.1.3: 426 for the aborted transfer went already; 226 closes the ABOR.
     const char* text =
         std::exchange(aborted_, false) ? "226 Abort successful" : "225 No transfer to abort";

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "fakeservers/engine/script.hpp"
+#include "fakeservers/ftp/ftp_data_channel.hpp"
 
 namespace ph::fakeservers::ftp {
 
@@ -125,7 +126,7 @@ class data_keys final : public step_keys {
     const auto& st = static_cast<const data_step&>(extra);
     if (!st.data_port) return {};
     auto target = parse_active_target(line);
-    if (!target || !s.data_target(target->first, target->second))
+    if (!target || !data_channel::of(s).target(target->first, target->second))
       return fmt::format("'{}' names no loopback active-mode target", excerpt(line));
     return {};
   }
@@ -140,8 +141,9 @@ void data_keys::before_send(session& s, const step_extra& extra, std::vector<std
                             std::optional<std::string>& send_raw) const {
   const auto& st = static_cast<const data_step&>(extra);
   if (st.data_listen) {
-    std::uint16_t port = s.data_listen();
-    std::string host = s.local_address();
+    auto& data = data_channel::of(s);
+    std::uint16_t port = data.listen();
+    std::string host = data.local_address();
     std::replace(host.begin(), host.end(), '.', ',');
     auto fill = [&](std::string t) {
       t = replace_all(std::move(t), "{port}", std::to_string(port));
@@ -164,30 +166,31 @@ void data_keys::before_send(session& s, const step_extra& extra, std::vector<std
 awaitable<void> data_keys::after_send(session& s, const step_extra& extra,
                                       const std::function<void(std::string)>& problem) const {
   const auto& st = static_cast<const data_step&>(extra);
+  auto& data = data_channel::of(s);
   if (st.data_delay.count()) {
     s.note(fmt::format("data_delay: {} ms", st.data_delay.count()));
     co_await s.sleep(st.data_delay);
   }
   if (st.data_never_connect) {
     s.note("data_never_connect: the server drops the pending data connection");
-    s.data_discard();
+    data.discard();
   }
   if (!st.uses_data()) co_return;
-  if (!co_await s.data_open()) {
+  if (!co_await data.open()) {
     problem("no data connection could be established");
     co_return;
   }
   // (co_await kept out of && conditions: GCC 12 miscompiles short-circuited co_await.)
   if (st.data_tls) {
-    bool ok = co_await s.data_start_tls();
+    bool ok = co_await data.start_tls();
     if (!ok) co_return;
   }
   if (st.data_send) {
-    bool ok = co_await s.data_send(*st.data_send);
+    bool ok = co_await data.send(*st.data_send);
     if (!ok) co_return;
   }
   if (!st.data_expect.is_null()) {
-    auto got = co_await s.data_read_all();
+    auto got = co_await data.read_all();
     if (!got) {
       problem("the data connection failed before the upload ended");
     } else {
@@ -203,12 +206,12 @@ awaitable<void> data_keys::after_send(session& s, const step_extra& extra,
   }
   if (st.data_stall) {
     s.note("data_stall: the server holds the data connection and sends nothing");
-    co_await s.data_wait_close();
+    co_await data.wait_close();
   }
   if (st.data_reset)
-    s.data_reset();
+    data.reset();
   else if (st.data_close)
-    co_await s.data_close();
+    co_await data.close();
 }
 
 }  // namespace

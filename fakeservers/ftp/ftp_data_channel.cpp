@@ -1,16 +1,19 @@
-// The session's data channels (FTP): passive listeners, active targets, and the data
-// connection's transcript channel, TLS, reads and writes.
+// FTP's data connections: passive listeners, active targets, and the data connection's
+// transcript channel, TLS, reads and writes.
 
-#include "fakeservers/engine/data_channel.hpp"
+#include "fakeservers/ftp/ftp_data_channel.hpp"
 
 #include <fmt/format.h>
+#include <openssl/ssl.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-namespace ph::fakeservers {
+#include "fakeservers/engine/listen.hpp"
+
+namespace ph::fakeservers::ftp {
 
 using asio::use_awaitable;
 using ph::direction;
@@ -18,11 +21,6 @@ using ph::event_kind;
 constexpr auto no_throw = asio::as_tuple(use_awaitable);
 
 namespace {
-
-std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
-  return e.address().is_v6() ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
-                             : fmt::format("{}:{}", e.address().to_string(), e.port());
-}
 
 bool loopback(const asio::ip::address& a) {
   if (a.is_v4()) return a.to_v4().to_bytes()[0] == 127;
@@ -34,94 +32,112 @@ bool loopback(const asio::ip::address& a) {
 
 }  // namespace
 
-std::string session::local_address() const {
-  boost::system::error_code ec;
-  auto local = socket_.local_endpoint(ec);
-  if (ec) return "127.0.0.1";
-  return local.address().to_string();
+struct data_channel::link {
+  link(asio::any_io_executor ex, asio::ssl::context& tls) : stream(ex, tls) {}
+  asio::ssl::stream<asio::ip::tcp::socket> stream;
+  int index = 0;  // transcript channel
+  bool tls = false;
+  bool eof = false;
+  bool open = true;
+};
+
+data_channel& data_channel::of(session& s) {
+  if (auto* d = dynamic_cast<data_channel*>(s.extras())) return *d;
+  return static_cast<data_channel&>(s.attach(std::make_unique<data_channel>(s)));
 }
 
-std::uint16_t session::data_listen() {
-  data_discard();
-  boost::system::error_code ec;
-  auto local = socket_.local_endpoint(ec);
-  asio::ip::address addr = ec ? asio::ip::make_address("127.0.0.1") : local.address();
-  auto l = std::make_unique<asio::ip::tcp::acceptor>(socket_.get_executor());
-  asio::ip::tcp::endpoint ep(addr, 0);
+data_channel::data_channel(session& s) : s_(s) {}
+
+data_channel::~data_channel() = default;
+
+void data_channel::expire() {
+  boost::system::error_code ignored;
+  if (listener_) listener_->close(ignored);
+  if (data_) data_->stream.next_layer().close(ignored);
+}
+
+std::string data_channel::local_address() const {
+  return s_.local_address().to_string();
+}
+
+std::uint16_t data_channel::listen() {
+  discard();
+  auto l = std::make_unique<asio::ip::tcp::acceptor>(s_.executor());
+  asio::ip::tcp::endpoint ep(s_.local_address(), 0);
   l->open(ep.protocol());
   l->bind(ep);
   l->listen(1);
   std::uint16_t port = l->local_endpoint().port();
   listener_ = std::move(l);
-  note(fmt::format("data listener on {}", endpoint_text(listener_->local_endpoint())));
+  s_.note(fmt::format("data listener on {}", endpoint_text(listener_->local_endpoint())));
   return port;
 }
 
-bool session::data_target(const std::string& host, std::uint16_t port) {
+bool data_channel::target(const std::string& host, std::uint16_t port) {
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(host, ec);
   // A fake server never connects beyond the loopback interface, whatever a script or a
   // client names (RFC 2577 §3: the PORT "bounce" attack).
   if (ec || !loopback(addr) || port == 0) {
-    note(fmt::format("refused active-mode target {}:{} (loopback only)", host, port));
+    s_.note(fmt::format("refused active-mode target {}:{} (loopback only)", host, port));
     return false;
   }
-  data_discard();
+  discard();
   target_ = asio::ip::tcp::endpoint(addr, port);
   return true;
 }
 
-bool session::data_pending() const {
+bool data_channel::pending() const {
   return listener_ != nullptr || target_.has_value();
 }
 
-bool session::data_connected() const {
+bool data_channel::connected() const {
   return data_ && data_->open;
 }
 
-void session::data_discard() {
+void data_channel::discard() {
   boost::system::error_code ignored;
   if (listener_) listener_->close(ignored);
   listener_.reset();
   target_.reset();
 }
 
-awaitable<bool> session::data_open() {
+awaitable<bool> data_channel::open() {
   if (data_ && data_->open) co_return true;
-  if (!data_pending() || expired_) co_return false;
-  auto chan = std::make_unique<data_channel>(socket_.get_executor(), tls_context("server"));
+  if (!pending() || s_.expired()) co_return false;
+  auto chan = std::make_unique<link>(s_.executor(), tls_context("server"));
   bool passive = listener_ != nullptr;
   boost::system::error_code ec;
-  // Visible to on_deadline() while the accept or connect is pending.
+  // Visible to expire() while the accept or connect is pending.
   data_ = std::move(chan);
   auto& sock = data_->stream.next_layer();
   if (passive) {
     auto [aec, accepted] = co_await listener_->async_accept(no_throw);
     ec = aec;
     if (!ec) sock = std::move(accepted);
-    data_discard();
+    discard();
   } else {
     auto to = *target_;
     target_.reset();
     auto [cec] = co_await sock.async_connect(to, no_throw);
     ec = cec;
   }
-  if (ec || expired_) {
-    note(fmt::format("data connection ({}) failed: {}",
-                     passive ? "passive accept" : "active connect",
-                     ec ? ec.message() : "deadline"));
+  if (ec || s_.expired()) {
+    s_.note(fmt::format("data connection ({}) failed: {}",
+                        passive ? "passive accept" : "active connect",
+                        ec ? ec.message() : "deadline"));
     data_.reset();
     co_return false;
   }
   sock.set_option(asio::ip::tcp::no_delay(true), ec);
   ph::channel_info ch;
-  ch.label = fmt::format("data {}", ++data_count_);
+  ch.label = fmt::format("data {}", ++count_);
   boost::system::error_code ignored;
   auto local = sock.local_endpoint(ignored);
   auto remote = sock.remote_endpoint(ignored);
   ch.client_endpoint = endpoint_text(remote);
   ch.server_endpoint = endpoint_text(local);
-  data_->index = recorder_.add_channel(ch);
+  data_->index = s_.add_channel(ch);
   record(event_kind::open, passive ? direction::client_to_server : direction::server_to_client,
          passive ? ch.client_endpoint + " -> " + ch.server_endpoint
                  : ch.server_endpoint + " -> " + ch.client_endpoint,
@@ -129,8 +145,8 @@ awaitable<bool> session::data_open() {
   co_return true;
 }
 
-awaitable<bool> session::data_start_tls(const std::string& certificate) {
-  if (!data_connected()) co_return false;
+awaitable<bool> data_channel::start_tls(const std::string& certificate) {
+  if (!connected()) co_return false;
   auto& d = *data_;
   record(event_kind::tls_start, direction::server_to_client, "server awaits the TLS handshake",
          d.index);
@@ -152,7 +168,7 @@ awaitable<bool> session::data_start_tls(const std::string& certificate) {
            fmt::format("client sent plaintext (first byte 0x{:02x}) instead of a TLS ClientHello",
                        first),
            d.index);
-    data_reset();
+    reset();
     co_return false;
   }
   if (certificate != "server")
@@ -161,7 +177,7 @@ awaitable<bool> session::data_start_tls(const std::string& certificate) {
   if (hec) {
     record(event_kind::tls_failed, direction::client_to_server,
            "TLS handshake failed: " + hec.message(), d.index);
-    data_reset();
+    reset();
     co_return false;
   }
   d.tls = true;
@@ -171,8 +187,8 @@ awaitable<bool> session::data_start_tls(const std::string& certificate) {
   co_return true;
 }
 
-awaitable<bool> session::data_send(std::string_view bytes) {
-  if (!data_connected() || data_->eof) co_return false;
+awaitable<bool> data_channel::send(std::string_view bytes) {
+  if (!connected() || data_->eof) co_return false;
   auto& d = *data_;
   // Written in pieces so a large file shows as several events and a client that goes
   // away mid-transfer is noticed at once.
@@ -193,11 +209,11 @@ awaitable<bool> session::data_send(std::string_view bytes) {
     if (ec) {
       d.eof = true;
       d.open = false;
-      record(
-          ec == asio::error::connection_reset ? event_kind::reset : event_kind::close,
-          direction::client_to_server,
-          expired_ ? "deadline closed the data connection" : "data write failed: " + ec.message(),
-          d.index);
+      record(ec == asio::error::connection_reset ? event_kind::reset : event_kind::close,
+             direction::client_to_server,
+             s_.expired() ? "deadline closed the data connection"
+                          : "data write failed: " + ec.message(),
+             d.index);
       boost::system::error_code ignored;
       d.stream.next_layer().close(ignored);
       co_return false;
@@ -206,7 +222,7 @@ awaitable<bool> session::data_send(std::string_view bytes) {
   co_return true;
 }
 
-awaitable<std::size_t> session::data_read_some(std::string& into) {
+awaitable<std::size_t> data_channel::read_some(std::string& into) {
   auto& d = *data_;
   if (d.eof || !d.stream.next_layer().is_open()) {
     d.eof = true;
@@ -225,7 +241,7 @@ awaitable<std::size_t> session::data_read_some(std::string& into) {
   }
   if (ec) {
     d.eof = true;
-    if (expired_) {
+    if (s_.expired()) {
       record(event_kind::close, direction::server_to_client,
              "deadline: server closed the data connection", d.index);
       d.open = false;
@@ -245,26 +261,26 @@ awaitable<std::size_t> session::data_read_some(std::string& into) {
   co_return n;
 }
 
-awaitable<std::optional<std::string>> session::data_read_all() {
-  if (!data_connected()) co_return std::nullopt;
+awaitable<std::optional<std::string>> data_channel::read_all() {
+  if (!connected()) co_return std::nullopt;
   std::string all;
   while (!data_->eof)
-    co_await data_read_some(all);
+    co_await read_some(all);
   bool ok = data_->open;
   co_return ok ? std::optional<std::string>(std::move(all)) : std::nullopt;
 }
 
-awaitable<void> session::data_wait_close() {
-  if (!data_connected()) co_return;
+awaitable<void> data_channel::wait_close() {
+  if (!connected()) co_return;
   std::string ignored;  // recorded by data_read_some, not kept here
   while (!data_->eof) {
     ignored.clear();
-    co_await data_read_some(ignored);
+    co_await read_some(ignored);
   }
-  co_await data_close();
+  co_await close();
 }
 
-awaitable<void> session::data_close() {
+awaitable<void> data_channel::close() {
   if (!data_) co_return;
   auto d = std::move(data_);
   boost::system::error_code ignored;
@@ -278,7 +294,7 @@ awaitable<void> session::data_close() {
   if (d->tls) {
     // close_notify (RFC 4217 §12.6: a protected transfer ends with a TLS closure); a peer
     // that never answers with its own is cut off shortly after.
-    asio::steady_timer guard(socket_.get_executor());
+    asio::steady_timer guard(s_.executor());
     guard.expires_after(std::chrono::milliseconds(500));
     guard.async_wait([&sock = d->stream.next_layer()](boost::system::error_code e) {
       boost::system::error_code ignored2;
@@ -291,7 +307,7 @@ awaitable<void> session::data_close() {
   d->stream.next_layer().close(ignored);
 }
 
-void session::data_reset() {
+void data_channel::reset() {
   if (!data_) return;
   auto d = std::move(data_);
   boost::system::error_code ignored;
@@ -302,4 +318,4 @@ void session::data_reset() {
   d->stream.next_layer().close(ignored);
 }
 
-}  // namespace ph::fakeservers
+}  // namespace ph::fakeservers::ftp
