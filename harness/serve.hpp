@@ -39,10 +39,10 @@ struct serve_options {
 
 struct serve_stats {
   std::uint64_t judged = 0;
-  std::array<std::uint64_t, 4> verdicts{};  // by ph::verdict
-  std::uint64_t pauses = 0;                 // times the server waited for room in the queue
-  std::size_t peak_queue = 0;               // most connections waiting for the judge at once
-  std::uint64_t trims = 0;                  // times freed memory was handed back after a burst
+  std::array<std::uint64_t, verdict_kinds> verdicts{};  // by ph::verdict
+  std::uint64_t pauses = 0;    // times the server waited for room in the queue
+  std::size_t peak_queue = 0;  // most connections waiting for the judge at once
+  std::uint64_t trims = 0;     // times freed memory was handed back after a burst
 
   [[nodiscard]] std::uint64_t count(verdict v) const {
     return verdicts[static_cast<std::size_t>(v)];

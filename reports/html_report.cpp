@@ -1,6 +1,7 @@
 #include "reports/html_report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include <fmt/format.h>
@@ -290,7 +291,7 @@ std::string html_report(const std::vector<ph::scenario_result>& results, const r
     else
       safe += c;
   }
-  std::size_t counts[4] = {};
+  std::array<std::size_t, ph::verdict_kinds> counts{};
   for (const auto& r : results)
     ++counts[static_cast<std::size_t>(r.final)];
   const std::string title =
